@@ -1,0 +1,137 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
+
+namespace Oms.Domain;
+
+/// <summary>An OMS account: one venue account owned by one trading team.</summary>
+[GenerateSerializer, Immutable, Alias("oms.AccountId")]
+public readonly partial record struct AccountId
+{
+    public AccountId(string value)
+    {
+        if (!Pattern().IsMatch(value ?? string.Empty))
+        {
+            throw new DomainException(DomainErrorCode.InvalidIdentifier,
+                $"account id '{value}' is invalid: use 1-64 characters of letters, digits, '.', '_' or '-'");
+        }
+        Value = value!;
+    }
+
+    [Id(0)] public string Value { get; }
+
+    public static bool TryParse(string? value, out AccountId id)
+    {
+        if (value is not null && Pattern().IsMatch(value)) { id = new AccountId(value); return true; }
+        id = default;
+        return false;
+    }
+
+    public override string ToString() => Value;
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex Pattern();
+}
+
+/// <summary>
+/// The OMS-assigned client order id sent to the venue. Venue-legal on every supported venue:
+/// 1-36 characters of <c>[A-Za-z0-9._:/-]</c>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("oms.ClientOrderId")]
+public readonly partial record struct ClientOrderId
+{
+    public const int MaxLength = 36;
+
+    public ClientOrderId(string value)
+    {
+        if (!IsValid(value))
+        {
+            throw new DomainException(DomainErrorCode.InvalidIdentifier,
+                $"client order id '{value}' is invalid: use 1-{MaxLength} characters of letters, digits, '.', '_', ':', '/' or '-'");
+        }
+        Value = value;
+    }
+
+    [Id(0)] public string Value { get; }
+
+    public static bool IsValid([NotNullWhen(true)] string? value) => value is not null && Pattern().IsMatch(value);
+
+    public override string ToString() => Value;
+
+    [GeneratedRegex("^[A-Za-z0-9._:/-]{1,36}$")]
+    private static partial Regex Pattern();
+}
+
+/// <summary>The id a venue gave an order.</summary>
+[GenerateSerializer, Immutable, Alias("oms.VenueOrderId")]
+public readonly record struct VenueOrderId([property: Id(0)] string Value)
+{
+    public override string ToString() => Value;
+}
+
+/// <summary>The id a venue gave a trade (execution). Unique per venue and instrument.</summary>
+[GenerateSerializer, Immutable, Alias("oms.TradeId")]
+public readonly record struct TradeId([property: Id(0)] string Value)
+{
+    public override string ToString() => Value;
+}
+
+/// <summary>A tradable instrument: a venue symbol within a market type.</summary>
+[GenerateSerializer, Immutable, Alias("oms.InstrumentId")]
+public readonly record struct InstrumentId
+{
+    public InstrumentId(Venue venue, MarketType market, string symbol)
+    {
+        if (string.IsNullOrWhiteSpace(symbol) || symbol.Length > 32 || symbol.Any(char.IsWhiteSpace))
+        {
+            throw new DomainException(DomainErrorCode.InvalidIdentifier, $"symbol '{symbol}' is invalid");
+        }
+        Venue = venue;
+        Market = market;
+        Symbol = symbol.ToUpperInvariant();
+    }
+
+    [Id(0)] public Venue Venue { get; }
+    [Id(1)] public MarketType Market { get; }
+    [Id(2)] public string Symbol { get; }
+
+    /// <summary>Formats as <c>BINANCE:SPOT:BTCUSDT</c>; <see cref="Parse"/> reads it back.</summary>
+    public override string ToString() => $"{Venue.ToString().ToUpperInvariant()}:{MarketName(Market)}:{Symbol}";
+
+    public static InstrumentId Parse(string text)
+    {
+        if (TryParse(text, out var id)) return id;
+        throw new DomainException(DomainErrorCode.InvalidIdentifier,
+            $"instrument '{text}' is invalid: expected VENUE:MARKET:SYMBOL such as BINANCE:SPOT:BTCUSDT or BINANCE:USDM:BTCUSDT");
+    }
+
+    public static bool TryParse(string? text, out InstrumentId id)
+    {
+        id = default;
+        var parts = text?.Split(':');
+        if (parts is not { Length: 3 }) return false;
+        if (!Enum.TryParse<Venue>(parts[0], ignoreCase: true, out var venue) || !Enum.IsDefined(venue)) return false;
+        MarketType? market = parts[1].ToUpperInvariant() switch
+        {
+            "SPOT" => MarketType.Spot,
+            "USDM" or "USDMFUTURES" => MarketType.UsdMFutures,
+            _ => null,
+        };
+        if (market is null || string.IsNullOrWhiteSpace(parts[2]) || parts[2].Length > 32) return false;
+        id = new InstrumentId(venue, market.Value, parts[2]);
+        return true;
+    }
+
+    private static string MarketName(MarketType market) => market switch
+    {
+        MarketType.Spot => "SPOT",
+        MarketType.UsdMFutures => "USDM",
+        _ => market.ToString().ToUpperInvariant(),
+    };
+}
+
+/// <summary>Identifies one fill across the whole system: (venue, instrument, venue trade id).</summary>
+[GenerateSerializer, Immutable, Alias("oms.FillKey")]
+public readonly record struct FillKey([property: Id(0)] InstrumentId Instrument, [property: Id(1)] TradeId TradeId)
+{
+    public override string ToString() => $"{Instrument}#{TradeId}";
+}
