@@ -1,0 +1,328 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Oms.Storage.PostgreSql.Journal;
+
+/// <summary>
+/// <see cref="IEventJournal"/> on the <c>oms_journal</c> table (migration 0005). Batches are written with
+/// one array-parameter INSERT per chunk of <see cref="MaxRowsPerStatement"/> entries inside one transaction;
+/// duplicates and conflicts are told apart by comparing kind and jsonb payload with the stored row.
+/// </summary>
+public sealed class PostgresJournal : IEventJournal
+{
+    /// <summary>Entries per INSERT statement; larger batches are split, still in one transaction.</summary>
+    public const int MaxRowsPerStatement = 1000;
+
+    /// <summary>Upper bound on <c>max</c> for <see cref="ReadAsync"/>.</summary>
+    public const int MaxReadCount = 100_000;
+
+    private const string InsertSql = """
+        INSERT INTO oms_journal (stream_id, sequence, kind, payload)
+        SELECT t.stream_id, t.sequence, t.kind, t.payload::jsonb
+          FROM unnest(@stream_ids, @sequences, @kinds, @payloads) AS t(stream_id, sequence, kind, payload)
+        ON CONFLICT (stream_id, sequence) DO NOTHING
+        RETURNING stream_id, sequence
+        """;
+
+    // Compares the entries that were not inserted with what is stored (committed by another writer, or
+    // written earlier in this same batch). jsonb equality ignores key order and whitespace.
+    private const string CompareSql = """
+        SELECT t.ord, j.kind, (j.kind = t.kind AND j.payload = t.payload::jsonb) AS same
+          FROM unnest(@ords, @stream_ids, @sequences, @kinds, @payloads) AS t(ord, stream_id, sequence, kind, payload)
+          JOIN oms_journal j ON j.stream_id = t.stream_id AND j.sequence = t.sequence
+        """;
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly ILogger logger;
+
+    /// <summary>Creates a journal over <paramref name="dataSource"/> (not owned: the caller disposes it).</summary>
+    public PostgresJournal(NpgsqlDataSource dataSource, ILogger<PostgresJournal>? logger = null)
+    {
+        this.dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <inheritdoc />
+    public async Task<AppendOutcome> AppendAsync(string streamId, long sequence, string kind, string jsonPayload, CancellationToken cancellationToken = default)
+    {
+        var outcomes = await AppendBatchAsync([new JournalEntry(streamId, sequence, kind, jsonPayload)], cancellationToken).ConfigureAwait(false);
+        return outcomes[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AppendOutcome>> AppendBatchAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
+        foreach (var entry in entries)
+        {
+            ArgumentNullException.ThrowIfNull(entry, nameof(entries));
+            entry.Validate();
+        }
+
+        var outcomes = new AppendOutcome?[entries.Count];
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // A single entry needs no explicit transaction: its INSERT either writes it or writes nothing.
+            var transaction = entries.Count > 1
+                ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
+                : null;
+            try
+            {
+                var notInserted = new List<int>();
+                var seenKeys = new HashSet<(string, long)>(entries.Count);
+                for (var start = 0; start < entries.Count; start += MaxRowsPerStatement)
+                {
+                    var count = Math.Min(MaxRowsPerStatement, entries.Count - start);
+                    await InsertChunkAsync(connection, transaction, entries, start, count, seenKeys, outcomes, notInserted, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (notInserted.Count > 0)
+                {
+                    await ResolveNotInsertedAsync(connection, transaction, entries, notInserted, outcomes, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (PostgresException ex)
+            {
+                throw new JournalException(
+                    $"Failed to append {Describe(entries)} to the journal: {ex.MessageText} (SQLSTATE {ex.SqlState}).", ex);
+            }
+            finally
+            {
+                if (transaction is not null)
+                {
+                    await transaction.DisposeAsync().ConfigureAwait(false); // rolls back unless committed
+                }
+            }
+        }
+
+        var result = new AppendOutcome[entries.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = outcomes[i] ?? throw new InvalidOperationException($"Journal entry {entries[i].StreamId}/{entries[i].Sequence} has no outcome.");
+        }
+
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug(
+                "Journal append of {Description}: {Appended} appended, {Duplicates} duplicate(s)",
+                Describe(entries), result.Count(o => o == AppendOutcome.Appended), result.Count(o => o == AppendOutcome.Duplicate));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalRecord>> ReadAsync(string streamId, long fromSequence, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(streamId);
+        if (max is <= 0 or > MaxReadCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(max), max, $"Journal read of stream {streamId}: max must be 1-{MaxReadCount}.");
+        }
+
+        var command = dataSource.CreateCommand("""
+            SELECT stream_id, sequence, kind, payload::text, recorded_at
+              FROM oms_journal
+             WHERE stream_id = @stream_id AND sequence >= @from
+             ORDER BY sequence
+             LIMIT @max
+            """);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("stream_id", NpgsqlDbType.Text) { TypedValue = streamId });
+            command.Parameters.Add(new NpgsqlParameter<long>("from", NpgsqlDbType.Bigint) { TypedValue = Math.Max(0, fromSequence) });
+            command.Parameters.Add(new NpgsqlParameter<int>("max", NpgsqlDbType.Integer) { TypedValue = max });
+            var records = new List<JournalRecord>(Math.Min(max, 1024));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    records.Add(new JournalRecord(
+                        reader.GetString(0),
+                        reader.GetInt64(1),
+                        reader.GetString(2),
+                        reader.GetString(3),
+                        reader.GetFieldValue<DateTimeOffset>(4)));
+                }
+            }
+
+            return records;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<long?> GetLastSequenceAsync(string streamId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(streamId);
+        var command = dataSource.CreateCommand("SELECT max(sequence) FROM oms_journal WHERE stream_id = @stream_id");
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("stream_id", NpgsqlDbType.Text) { TypedValue = streamId });
+            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return value is long sequence ? sequence : null;
+        }
+    }
+
+    private static async Task InsertChunkAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        IReadOnlyList<JournalEntry> entries,
+        int start,
+        int count,
+        HashSet<(string, long)> seenKeys,
+        AppendOutcome?[] outcomes,
+        List<int> notInserted,
+        CancellationToken cancellationToken)
+    {
+        // An entry repeated within the batch is inserted once; its later copies are compared afterwards.
+        var indexes = new List<int>(count);
+        for (var i = start; i < start + count; i++)
+        {
+            if (seenKeys.Add((entries[i].StreamId, entries[i].Sequence)))
+            {
+                indexes.Add(i);
+            }
+            else
+            {
+                notInserted.Add(i);
+            }
+        }
+
+        if (indexes.Count == 0)
+        {
+            return;
+        }
+
+        var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            AddArrays(command, entries, indexes, withOrdinals: false);
+            var inserted = new HashSet<(string, long)>(indexes.Count);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    inserted.Add((reader.GetString(0), reader.GetInt64(1)));
+                }
+            }
+
+            foreach (var i in indexes)
+            {
+                if (inserted.Contains((entries[i].StreamId, entries[i].Sequence)))
+                {
+                    outcomes[i] = AppendOutcome.Appended;
+                }
+                else
+                {
+                    notInserted.Add(i);
+                }
+            }
+        }
+    }
+
+    private async Task ResolveNotInsertedAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        IReadOnlyList<JournalEntry> entries,
+        List<int> notInserted,
+        AppendOutcome?[] outcomes,
+        CancellationToken cancellationToken)
+    {
+        var conflicts = new List<(int Index, string ExistingKind)>();
+        var resolved = new HashSet<int>();
+        for (var start = 0; start < notInserted.Count; start += MaxRowsPerStatement)
+        {
+            var chunk = notInserted.GetRange(start, Math.Min(MaxRowsPerStatement, notInserted.Count - start));
+            var command = new NpgsqlCommand(CompareSql, connection, transaction);
+            await using (command.ConfigureAwait(false))
+            {
+                AddArrays(command, entries, chunk, withOrdinals: true);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var index = reader.GetInt32(0);
+                        resolved.Add(index);
+                        if (reader.GetBoolean(2))
+                        {
+                            outcomes[index] = AppendOutcome.Duplicate;
+                        }
+                        else
+                        {
+                            conflicts.Add((index, reader.GetString(1)));
+                        }
+                    }
+                }
+            }
+        }
+
+        var missing = notInserted.FirstOrDefault(i => !resolved.Contains(i), -1);
+        if (missing >= 0)
+        {
+            // ON CONFLICT DO NOTHING skipped it, yet no row is visible: only possible if the row was removed
+            // meanwhile, which the append-only triggers forbid.
+            throw new JournalException(
+                $"Journal entry {entries[missing].StreamId}/{entries[missing].Sequence} was neither written nor found; is oms_journal append-only?");
+        }
+
+        if (conflicts.Count > 0)
+        {
+            conflicts.Sort((a, b) => a.Index.CompareTo(b.Index));
+            var (index, existingKind) = conflicts[0];
+            var entry = entries[index];
+            logger.LogWarning(
+                "Journal conflict on {StreamId}/{Sequence}: stored kind {ExistingKind}, attempted {AttemptedKind}; {Count} conflicting entr(y/ies), batch of {BatchSize} rejected",
+                entry.StreamId, entry.Sequence, existingKind, entry.Kind, conflicts.Count, entries.Count);
+            throw new JournalConflictException(entry.StreamId, entry.Sequence, existingKind, entry.Kind, conflicts.Count);
+        }
+    }
+
+    private static void AddArrays(NpgsqlCommand command, IReadOnlyList<JournalEntry> entries, List<int> indexes, bool withOrdinals)
+    {
+        var streamIds = new string[indexes.Count];
+        var sequences = new long[indexes.Count];
+        var kinds = new string[indexes.Count];
+        var payloads = new string[indexes.Count];
+        var ordinals = new int[indexes.Count];
+        for (var i = 0; i < indexes.Count; i++)
+        {
+            var entry = entries[indexes[i]];
+            streamIds[i] = entry.StreamId;
+            sequences[i] = entry.Sequence;
+            kinds[i] = entry.Kind;
+            payloads[i] = entry.PayloadJson;
+            ordinals[i] = indexes[i];
+        }
+
+        if (withOrdinals)
+        {
+            command.Parameters.Add(new NpgsqlParameter<int[]>("ords", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = ordinals });
+        }
+
+        command.Parameters.Add(new NpgsqlParameter<string[]>("stream_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = streamIds });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("sequences", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = sequences });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = kinds });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = payloads });
+    }
+
+    private static string Describe(IReadOnlyList<JournalEntry> entries) =>
+        entries.Count == 1
+            ? $"entry {entries[0].StreamId}/{entries[0].Sequence}"
+            : $"a batch of {entries.Count} entries starting at {entries[0].StreamId}/{entries[0].Sequence}";
+}

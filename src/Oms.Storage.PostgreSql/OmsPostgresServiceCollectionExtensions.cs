@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Oms.Storage.PostgreSql.Journal;
+
+namespace Oms.Storage.PostgreSql;
+
+/// <summary>Registers the OMS PostgreSQL store.</summary>
+public static class OmsPostgresServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="OmsPostgresOptions"/> (validated at start), the shared <see cref="OmsPostgresDataSource"/>,
+    /// <see cref="PostgresMigrator"/>, <see cref="IEventJournal"/> (<see cref="PostgresJournal"/>) and, for
+    /// <see cref="OmsPostgresOptions.ApplyMigrationsOnStart"/>, the start-up migration before every hosted service.
+    /// </summary>
+    public static IServiceCollection AddOmsPostgres(this IServiceCollection services, Action<OmsPostgresOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<OmsPostgresOptions>().Configure(configure);
+        return services.AddOmsPostgresCore();
+    }
+
+    /// <summary>As <see cref="AddOmsPostgres(IServiceCollection, Action{OmsPostgresOptions})"/>, binding the options from a configuration section (e.g. <c>Oms:Postgres</c>).</summary>
+    public static IServiceCollection AddOmsPostgres(this IServiceCollection services, IConfiguration section, Action<OmsPostgresOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        var builder = services.AddOptions<OmsPostgresOptions>().Bind(section);
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        return services.AddOmsPostgresCore();
+    }
+
+    private static IServiceCollection AddOmsPostgresCore(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OmsPostgresOptions>, OmsPostgresOptionsValidator>());
+        services.AddOptions<OmsPostgresOptions>().ValidateOnStart();
+        services.TryAddSingleton<OmsPostgresDataSource>();
+        services.TryAddSingleton(sp => new PostgresMigrator(
+            SchemaMigrations.Embedded,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<PostgresMigrator>(),
+            sp.GetRequiredService<IOptions<OmsPostgresOptions>>().Value.MigrationLockTimeout));
+        services.TryAddSingleton<IEventJournal>(sp => new PostgresJournal(
+            sp.GetRequiredService<OmsPostgresDataSource>().DataSource,
+            sp.GetRequiredService<ILogger<PostgresJournal>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, PostgresMigrationHostedService>());
+        return services;
+    }
+}
