@@ -15,13 +15,14 @@ pg_log() { printf '[ci/postgres] %s\n' "$*" >&2; }
 # Runs a command as the postgres OS user (we are root in CI; fall back to sudo otherwise).
 pg_as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then
+    # cd / first: the postgres user may not be allowed into the current directory.
     if command -v runuser >/dev/null 2>&1; then
-      runuser -u postgres -- "$@"
+      (cd / && runuser -u postgres -- "$@")
     else
-      su postgres -s /bin/sh -c "$(printf '%q ' "$@")"
+      (cd / && su postgres -s /bin/sh -c "$(printf '%q ' "$@")")
     fi
   elif command -v sudo >/dev/null 2>&1; then
-    sudo -n -u postgres -- "$@"
+    (cd / && sudo -n -u postgres -- "$@")
   else
     pg_log "need root (or passwordless sudo) to administer the local PostgreSQL cluster"
     return 1

@@ -10,6 +10,12 @@ public sealed class OmsPostgresOptions
     public const string SectionName = "Oms:Postgres";
 
     /// <summary>
+    /// The ADO.NET invariant to give the Orleans ADO.NET providers (clustering, grain storage, reminders).
+    /// Orleans 10 loads <c>Npgsql.NpgsqlFactory</c> from the Npgsql assembly by this name; no DbProviderFactories registration is needed.
+    /// </summary>
+    public const string AdoNetInvariant = "Npgsql";
+
+    /// <summary>
     /// Npgsql connection string, e.g. <c>Host=127.0.0.1;Port=5432;Username=oms;Password=...;Database=oms</c>.
     /// Secret: never logged as is (see <see cref="PostgresConnectionStrings.Redact"/>).
     /// </summary>

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
+using Oms.Storage.PostgreSql;
+using Oms.Storage.PostgreSql.Journal;
 using Oms.Storage.Tests.Infrastructure;
 
 namespace Oms.Storage.Tests.Silo;
@@ -96,6 +98,25 @@ public sealed class ClusterMembershipTests(MigratedDatabaseFixture fixture, ITes
         finally
         {
             await clientHost.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Silo_with_AddOmsPostgres_creates_and_migrates_a_new_database_before_Orleans_starts()
+    {
+        var connectionString = PostgresConnectionStrings.WithDatabase(fixture.ConnectionString, TestPostgres.NewDatabaseName("silo"));
+        try
+        {
+            await using var silo = await OrleansSilo.StartAsync(connectionString, $"c-{Guid.NewGuid():N}", "silo-profile", output, addOmsPostgres: true);
+
+            Assert.Equal(1, await silo.Grains.GetGrain<ICounterGrain>("profile").IncrementAsync());
+            var journal = silo.Services.GetRequiredService<IEventJournal>();
+            Assert.Equal(AppendOutcome.Appended, await journal.AppendAsync("account:profile", 0, "OrderAccepted", """{"id":"o-1"}"""));
+            Assert.Equal(SchemaMigrations.LatestVersion, (await PostgresMigrator.GetAppliedVersionsAsync(connectionString)).Max());
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(connectionString);
         }
     }
 

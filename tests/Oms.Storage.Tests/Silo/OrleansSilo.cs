@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
+using Oms.Storage.PostgreSql;
 
 namespace Oms.Storage.Tests.Silo;
 
@@ -17,7 +18,7 @@ public sealed class OrleansSilo : IAsyncDisposable
 {
     public const string StorageName = "oms";
     public const string DeletingStorageName = "oms-delete";
-    public const string Invariant = "Npgsql";
+    public const string Invariant = Oms.Storage.PostgreSql.OmsPostgresOptions.AdoNetInvariant;
 
     private readonly IHost host;
     private bool stopped;
@@ -42,7 +43,8 @@ public sealed class OrleansSilo : IAsyncDisposable
 
     public SiloAddress Address => host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
 
-    public static async Task<OrleansSilo> StartAsync(string connectionString, string clusterId, string name, ITestOutputHelper? output = null)
+    /// <param name="addOmsPostgres">Also registers AddOmsPostgres (after UseOrleans), creating and migrating the database at start.</param>
+    public static async Task<OrleansSilo> StartAsync(string connectionString, string clusterId, string name, ITestOutputHelper? output = null, bool addOmsPostgres = false)
     {
         var siloPort = FreeLoopbackPort();
         var gatewayPort = FreeLoopbackPort();
@@ -87,6 +89,16 @@ public sealed class OrleansSilo : IAsyncDisposable
             // Tests only: Orleans enforces a one-minute minimum reminder period by default.
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });
+
+        if (addOmsPostgres)
+        {
+            builder.Services.AddOmsPostgres(o =>
+            {
+                o.ConnectionString = connectionString;
+                o.CreateDatabaseIfMissing = true;
+                o.ApplyMigrationsOnStart = true;
+            });
+        }
 
         var host = builder.Build();
         await host.StartAsync();
