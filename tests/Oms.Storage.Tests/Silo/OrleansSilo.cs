@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
@@ -21,11 +22,13 @@ public sealed class OrleansSilo : IAsyncDisposable
     public const string Invariant = Oms.Storage.PostgreSql.OmsPostgresOptions.AdoNetInvariant;
 
     private readonly IHost host;
+    private readonly NpgsqlDataSource dataSource;
     private bool stopped;
 
-    private OrleansSilo(IHost host, string name, int siloPort, int gatewayPort)
+    private OrleansSilo(IHost host, NpgsqlDataSource dataSource, string name, int siloPort, int gatewayPort)
     {
         this.host = host;
+        this.dataSource = dataSource;
         Name = name;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
@@ -56,6 +59,7 @@ public sealed class OrleansSilo : IAsyncDisposable
         }
 
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
@@ -75,10 +79,11 @@ public sealed class OrleansSilo : IAsyncDisposable
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
             });
+            // This provider shares a pool through the DataSource option instead of a connection string.
             silo.AddAdoNetGrainStorage(DeletingStorageName, o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
+                o.DataSource = dataSource;
                 o.DeleteStateOnClear = true;
             });
             silo.UseAdoNetReminderService(o =>
@@ -101,8 +106,18 @@ public sealed class OrleansSilo : IAsyncDisposable
         }
 
         var host = builder.Build();
-        await host.StartAsync();
-        return new OrleansSilo(host, name, siloPort, gatewayPort);
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            await dataSource.DisposeAsync();
+            throw;
+        }
+
+        return new OrleansSilo(host, dataSource, name, siloPort, gatewayPort);
     }
 
     public async Task StopAsync()
@@ -120,6 +135,7 @@ public sealed class OrleansSilo : IAsyncDisposable
     {
         await StopAsync();
         host.Dispose();
+        await dataSource.DisposeAsync();
     }
 
     private static int FreeLoopbackPort()
