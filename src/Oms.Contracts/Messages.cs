@@ -185,7 +185,14 @@ public sealed record PositionHistoryEntry(
     [property: Id(2)] PositionChange Change,
     [property: Id(3)] TradeId TradeId,
     [property: Id(4)] decimal FillQuantity,
-    [property: Id(5)] decimal FillPrice);
+    [property: Id(5)] decimal FillPrice)
+{
+    /// <summary>
+    /// A fee charged in an asset that could not be valued in the quote asset (no reference price for it): it was
+    /// expensed as 0 and is recorded here so it can be accounted for later.
+    /// </summary>
+    [Id(6)] public Money? UnvaluedFee { get; init; }
+}
 
 /// <summary>The account's risk limits. Null means "no limit of this kind".</summary>
 [GenerateSerializer, Immutable, Alias("oms.RiskLimits")]

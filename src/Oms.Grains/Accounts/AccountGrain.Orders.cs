@@ -1,0 +1,397 @@
+namespace Oms.Grains;
+
+// Submit, cancel and amend.
+public sealed partial class AccountGrain
+{
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
+
+    public async Task<SubmitOrderResult> SubmitOrderAsync(SubmitOrder command)
+    {
+        ThrowIfPoisoned();
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(command.Spec);
+        var requested = command.ClientOrderId is { Value: not null } given ? given : (ClientOrderId?)null;
+
+        // (1) Idempotency: the same client order id always answers with the order it created, never a second one.
+        if (requested is { } existingId && S.Orders.TryGetValue(existingId, out var existing))
+        {
+            return new SubmitOrderResult(OrderSnapshot.From(existing.Order), Created: false);
+        }
+
+        var now = _clock.GetUtcNow();
+        if (!S.Provisioned)
+        {
+            // Nothing is stored for an account that does not exist.
+            var id = requested ?? ClientOrderIds.Create(command.Spec.Instrument.Venue, "oms", _accountHash, 0);
+            var denial = new Denial(DenialCode.AccountNotFound, $"account {_account} is not provisioned");
+            return new SubmitOrderResult(OrderSnapshot.From(Order.Deny(_account, id, command.Spec, denial, now).Order), Created: false);
+        }
+
+        var clientOrderId = requested ?? NextClientOrderId();
+
+        // (2)-(4) Validation, instrument filters, trading state, limits.
+        var refusal = Evaluate(command.Spec, clientOrderId);
+        if (refusal is not null)
+        {
+            var (denied, deniedEvent) = Order.Deny(_account, clientOrderId, command.Spec, refusal, now);
+            var deniedRecord = AddOrder(denied, command.RequestedBy);
+            AddReport(deniedEvent, denied);
+            TrackClosure(deniedRecord, wasOpen: true);
+            await PersistAsync();
+            Log.OrderDenied(_logger, _account, clientOrderId, refusal.Code.Name(), refusal.Reason);
+            return new SubmitOrderResult(OrderSnapshot.From(denied), Created: true);
+        }
+
+        // (7) Accepted: persist the intent, then queue the place command.
+        var (order, submitted) = Order.Submit(_account, clientOrderId, command.Spec, now);
+        AddOrder(order, command.RequestedBy);
+        AddReport(submitted, order);
+        _recentSubmits.Enqueue(now);
+        await PersistAsync();
+        Log.OrderSubmitted(_logger, _account, clientOrderId, command.Spec.Instrument, command.Spec.Side, command.Spec.Quantity);
+
+        RouteResult route;
+        try
+        {
+            route = await _router.RouteAsync(new PlaceOrderCommand
+            {
+                Account = _account,
+                Instrument = command.Spec.Instrument,
+                ClientOrderId = clientOrderId,
+                CreatedAt = now,
+                Spec = command.Spec,
+            });
+        }
+        catch (Exception ex)
+        {
+            // Unknown whether it was queued: the order stays in flight and a query by client order id resolves it.
+            Log.PlaceRouteFailed(_logger, ex, _account, clientOrderId);
+            _needsQuery.Add(clientOrderId);
+            return new SubmitOrderResult(OrderSnapshot.From(order), Created: true);
+        }
+
+        if (!route.Accepted)
+        {
+            var reason = $"not sent to {command.Spec.Instrument.Venue}: {route.Code.Name()}: {route.Reason ?? "the router refused the command"}";
+            await ApplyRouteRefusalAsync(order, o => o.Reject(reason, null, _clock.GetUtcNow()));
+            Log.PlaceRefused(_logger, _account, clientOrderId, reason);
+        }
+        return new SubmitOrderResult(OrderSnapshot.From(order), Created: true);
+    }
+
+    public async Task<OrderCommandResult> CancelOrderAsync(CancelOrder command)
+    {
+        ThrowIfPoisoned();
+        ArgumentNullException.ThrowIfNull(command);
+        if (Find(command.ClientOrderId, out var record) is { } notFound) return new OrderCommandResult(null, notFound);
+        var order = record!.Order;
+        var update = order.RequestCancel(_clock.GetUtcNow());
+        switch (update.Outcome)
+        {
+            case OrderUpdateOutcome.Invalid:
+                return new OrderCommandResult(OrderSnapshot.From(order), NotCancelable(order, update.Error));
+            case OrderUpdateOutcome.Unchanged:
+                // A cancel is already in flight; the venue's answer settles it.
+                return new OrderCommandResult(OrderSnapshot.From(order), null);
+        }
+
+        AddReport(update.Event!, order);
+        await PersistAsync();
+        var denial = await RouteCancelAsync(order);
+        if (denial is not null) await ApplyRouteRefusalAsync(order, o => o.RejectCancel(denial.Reason, null, _clock.GetUtcNow()));
+        return new OrderCommandResult(OrderSnapshot.From(order), denial);
+    }
+
+    public async Task<CancelAllResult> CancelAllOrdersAsync(CancelAllOrders command)
+    {
+        ThrowIfPoisoned();
+        ArgumentNullException.ThrowIfNull(command);
+        if (!S.Provisioned)
+        {
+            return new CancelAllResult([], [new OrderCommandResult(null, new Denial(DenialCode.AccountNotFound, $"account {_account} is not provisioned"))]);
+        }
+
+        var now = _clock.GetUtcNow();
+        var requested = new List<ClientOrderId>();
+        var refused = new List<OrderCommandResult>();
+        var toRoute = new List<Order>();
+        foreach (var record in S.Orders.Values.OrderBy(r => r.CreatedSequence).ToArray())
+        {
+            var order = record.Order;
+            if (!order.IsOpen || (command.Instrument is { } instrument && order.Instrument != instrument)) continue;
+            var update = order.RequestCancel(now);
+            switch (update.Outcome)
+            {
+                case OrderUpdateOutcome.Applied:
+                    AddReport(update.Event!, order);
+                    toRoute.Add(order);
+                    break;
+                case OrderUpdateOutcome.Unchanged:
+                    requested.Add(order.ClientOrderId);
+                    break;
+                default:
+                    refused.Add(new OrderCommandResult(OrderSnapshot.From(order), NotCancelable(order, update.Error)));
+                    break;
+            }
+        }
+        if (toRoute.Count == 0) return new CancelAllResult(requested, refused);
+
+        await PersistAsync();
+        var reverted = false;
+        foreach (var order in toRoute)
+        {
+            var denial = await RouteCancelAsync(order);
+            if (denial is null)
+            {
+                requested.Add(order.ClientOrderId);
+                continue;
+            }
+            var update = order.RejectCancel(denial.Reason, null, _clock.GetUtcNow());
+            if (update.Outcome == OrderUpdateOutcome.Applied)
+            {
+                AddReport(update.Event!, order);
+                reverted = true;
+            }
+            refused.Add(new OrderCommandResult(OrderSnapshot.From(order), denial));
+        }
+        if (reverted) await PersistAsync();
+        Log.CancelAll(_logger, _account, requested.Count, refused.Count);
+        return new CancelAllResult(requested, refused);
+    }
+
+    public async Task<OrderCommandResult> AmendOrderAsync(AmendOrder command)
+    {
+        ThrowIfPoisoned();
+        ArgumentNullException.ThrowIfNull(command);
+        if (Find(command.ClientOrderId, out var record) is { } notFound) return new OrderCommandResult(null, notFound);
+        var order = record!.Order;
+        if (!order.IsOpen)
+        {
+            return new OrderCommandResult(OrderSnapshot.From(order), new Denial(DenialCode.OrderNotAmendable,
+                $"order {order.ClientOrderId} is {order.Status} and can no longer be amended"));
+        }
+        if (EvaluateAmend(order, command.NewQuantity, command.NewLimitPrice) is { } refusal)
+        {
+            return new OrderCommandResult(OrderSnapshot.From(order), refusal);
+        }
+
+        var update = order.RequestReplace(command.NewQuantity, command.NewLimitPrice, _clock.GetUtcNow());
+        switch (update.Outcome)
+        {
+            case OrderUpdateOutcome.Invalid:
+                return new OrderCommandResult(OrderSnapshot.From(order), new Denial(DenialCode.OrderNotAmendable,
+                    $"order {order.ClientOrderId} cannot be amended now: {update.Error}"));
+            case OrderUpdateOutcome.Unchanged:
+                return new OrderCommandResult(OrderSnapshot.From(order), null);
+        }
+
+        AddReport(update.Event!, order);
+        await PersistAsync();
+        Denial? denial;
+        try
+        {
+            var route = await _router.RouteAsync(new AmendOrderCommand
+            {
+                Account = _account,
+                Instrument = order.Instrument,
+                ClientOrderId = order.ClientOrderId,
+                CreatedAt = _clock.GetUtcNow(),
+                VenueOrderId = order.VenueOrderId,
+                Spec = order.Spec,
+                NewQuantity = command.NewQuantity,
+                NewLimitPrice = command.NewLimitPrice,
+            });
+            denial = route.Accepted ? null : RouteDenial("amend", order, route);
+        }
+        catch (Exception ex)
+        {
+            Log.CommandRouteFailed(_logger, ex, _account, order.ClientOrderId, "amend");
+            denial = new Denial(DenialCode.VenueUnavailable, $"amend of order {order.ClientOrderId} was not sent: {ex.Message}");
+        }
+        if (denial is not null) await ApplyRouteRefusalAsync(order, o => o.RejectReplace(denial.Reason, null, _clock.GetUtcNow()));
+        return new OrderCommandResult(OrderSnapshot.From(order), denial);
+    }
+
+    /// <summary>Validation, filters, trading state and limits for a new order. Null means it may go.</summary>
+    private Denial? Evaluate(OrderSpec spec, ClientOrderId clientOrderId)
+    {
+        var config = S.Config!;
+        if (ClientOrderIds.Problem(config.Venue, clientOrderId) is { } idProblem) return new Denial(DenialCode.InvalidOrder, idProblem);
+        if (spec.Validate() is { } invalid) return invalid;
+        if (!_catalog.TryGet(spec.Instrument, out var instrument))
+        {
+            return new Denial(DenialCode.UnknownInstrument, $"instrument {spec.Instrument} is not known to the OMS");
+        }
+
+        var policy = S.Policy;
+        var referencePrice = _prices.TryGetPrice(spec.Instrument);
+        var needsReduceCheck = policy.TradingState == TradingState.Reducing || S.Reconciling;
+        return PreTradeRiskCheck.Check(new PreTradeContext
+        {
+            Account = _account,
+            Config = config,
+            Spec = spec,
+            Instrument = instrument,
+            ReferencePrice = referencePrice,
+            Policy = policy,
+            Reconciling = S.Reconciling,
+            ReducesPosition = needsReduceCheck && ReducesPosition(spec, instrument, referencePrice, exclude: null),
+            OpenOrderCount = OpenOrderCount(),
+            OrdersInLastSecond = OrdersInLastSecond(),
+        });
+    }
+
+    /// <summary>
+    /// An amend is judged like a new order on its new terms, except that an amend which only lowers the quantity
+    /// (risk-reducing) passes whatever the trading state.
+    /// </summary>
+    private Denial? EvaluateAmend(Order order, decimal? newQuantity, decimal? newLimitPrice)
+    {
+        if (!_catalog.TryGet(order.Instrument, out var instrument))
+        {
+            return new Denial(DenialCode.UnknownInstrument, $"instrument {order.Instrument} is not known to the OMS");
+        }
+        var amended = order.Spec with { Quantity = newQuantity ?? order.Quantity, LimitPrice = newLimitPrice ?? order.LimitPrice };
+        var referencePrice = _prices.TryGetPrice(order.Instrument);
+        var onlyReduces = newLimitPrice is null && newQuantity is { } q && q < order.Quantity;
+        var policy = S.Policy;
+        var needsReduceCheck = !onlyReduces && (policy.TradingState == TradingState.Reducing || S.Reconciling);
+        var reduces = onlyReduces || (needsReduceCheck && ReducesPosition(amended, instrument, referencePrice, exclude: order.ClientOrderId));
+        var denial = PreTradeRiskCheck.CheckFilters(amended, instrument, referencePrice)
+            ?? (onlyReduces ? null : PreTradeRiskCheck.CheckTradingState(_account, amended, policy.TradingState, S.Reconciling, reduces))
+            ?? (onlyReduces ? null : PreTradeRiskCheck.CheckLimits(amended, instrument, referencePrice, policy.Limits with { MaxOpenOrders = null, MaxOrdersPerSecond = null }, 0, 0));
+        return denial is null ? null : denial with { Reason = $"amend of order {order.ClientOrderId} refused: {denial.Reason}" };
+    }
+
+    /// <summary>
+    /// Whether an order reduces its position leg. Futures use the leg the account's own fills add up to; spot uses
+    /// the free balance of the base asset when the venue reported one (what can be sold), else the fills.
+    /// </summary>
+    private bool ReducesPosition(OrderSpec spec, InstrumentSpec instrument, decimal? referencePrice, ClientOrderId? exclude)
+    {
+        if (instrument.Market == MarketType.Spot && S.Balances.TryGetValue(instrument.BaseAsset, out var balance))
+        {
+            return PreTradeRiskCheck.Reduces(spec, balance.Free, 0m, referencePrice);
+        }
+        var leg = S.NetPositions.GetValueOrDefault(new PositionLegKey(spec.Instrument, spec.PositionSide));
+        var pending = 0m;
+        foreach (var record in S.Orders.Values)
+        {
+            var other = record.Order;
+            if (other.IsOpen && other.ClientOrderId != exclude && other.Instrument == spec.Instrument
+                && other.Spec.PositionSide == spec.PositionSide && other.Spec.Side == spec.Side)
+            {
+                pending += other.LeavesQuantity;
+            }
+        }
+        return PreTradeRiskCheck.Reduces(spec, leg, pending, referencePrice);
+    }
+
+    private int OrdersInLastSecond()
+    {
+        var cutoff = _clock.GetUtcNow() - RateWindow;
+        while (_recentSubmits.Count > 0 && _recentSubmits.Peek() <= cutoff) _recentSubmits.Dequeue();
+        return _recentSubmits.Count;
+    }
+
+    private ClientOrderId NextClientOrderId()
+    {
+        var config = S.Config!;
+        while (true)
+        {
+            var id = ClientOrderIds.Create(config.Venue, config.ClientOrderIdPrefix, _accountHash, S.NextClientOrderNumber++);
+            // A strategy may have chosen an id of the same shape; never hand out one that is taken.
+            if (!S.Orders.ContainsKey(id)) return id;
+        }
+    }
+
+    private OrderRecord AddOrder(Order order, string? requestedBy)
+    {
+        var record = new OrderRecord { Order = order, CreatedSequence = S.LastSequence + 1, RequestedBy = requestedBy };
+        S.Orders[order.ClientOrderId] = record;
+        return record;
+    }
+
+    /// <summary>Keeps the closed-order list in step with an order's status and evicts the oldest closed orders.</summary>
+    private void TrackClosure(OrderRecord record, bool wasOpen)
+    {
+        var isOpen = record.Order.IsOpen;
+        if (wasOpen && !isOpen)
+        {
+            S.ClosedOrders.Add(record.Order.ClientOrderId);
+            EvictClosedOrders();
+        }
+        else if (!wasOpen && isOpen)
+        {
+            // Venue truth re-opened a closed order (a fill after a rejection).
+            S.ClosedOrders.Remove(record.Order.ClientOrderId);
+        }
+    }
+
+    private void EvictClosedOrders()
+    {
+        var excess = S.ClosedOrders.Count - _options.ClosedOrderRetention;
+        if (excess <= 0) return;
+        for (var i = 0; i < excess; i++)
+        {
+            if (!S.Orders.Remove(S.ClosedOrders[i], out var evicted)) continue;
+            // The evicted order's fills stay recognisable as duplicates for a while longer.
+            foreach (var key in evicted.FillKeys) RememberTradeKey(key);
+        }
+        S.ClosedOrders.RemoveRange(0, excess);
+    }
+
+    private Denial? Find(ClientOrderId clientOrderId, out OrderRecord? record)
+    {
+        record = null;
+        if (!S.Provisioned) return new Denial(DenialCode.AccountNotFound, $"account {_account} is not provisioned");
+        if (clientOrderId.Value is null || !S.Orders.TryGetValue(clientOrderId, out record))
+        {
+            return new Denial(DenialCode.OrderNotFound, $"account {_account} has no order with client order id '{clientOrderId}'");
+        }
+        return null;
+    }
+
+    private static Denial NotCancelable(Order order, string? error) =>
+        new(DenialCode.OrderNotCancelable, OrderStateMachine.IsTerminal(order.Status)
+            ? $"order {order.ClientOrderId} is {order.Status} and can no longer be cancelled"
+            : $"order {order.ClientOrderId} cannot be cancelled now: {error}");
+
+    private static Denial RouteDenial(string what, Order order, RouteResult route) =>
+        new(route.Code == DenialCode.Unspecified ? DenialCode.VenueUnavailable : route.Code,
+            $"{what} of order {order.ClientOrderId} was not sent to {order.Instrument.Venue}: {route.Reason ?? "the router refused the command"}");
+
+    private async Task<Denial?> RouteCancelAsync(Order order)
+    {
+        try
+        {
+            var route = await _router.RouteAsync(new CancelOrderCommand
+            {
+                Account = _account,
+                Instrument = order.Instrument,
+                ClientOrderId = order.ClientOrderId,
+                CreatedAt = _clock.GetUtcNow(),
+                VenueOrderId = order.VenueOrderId,
+            });
+            return route.Accepted ? null : RouteDenial("cancel", order, route);
+        }
+        catch (Exception ex)
+        {
+            // Re-sending a cancel is harmless, so a cancel that may not have been queued is reported as not sent.
+            Log.CommandRouteFailed(_logger, ex, _account, order.ClientOrderId, "cancel");
+            return new Denial(DenialCode.VenueUnavailable, $"cancel of order {order.ClientOrderId} was not sent: {ex.Message}");
+        }
+    }
+
+    /// <summary>Undoes a request the router did not queue (nothing was sent), reports and persists it.</summary>
+    private async Task ApplyRouteRefusalAsync(Order order, Func<Order, OrderUpdate> undo)
+    {
+        var record = S.Orders[order.ClientOrderId];
+        var wasOpen = order.IsOpen;
+        var update = undo(order);
+        if (update.Outcome != OrderUpdateOutcome.Applied) return;
+        AddReport(update.Event!, order);
+        TrackClosure(record, wasOpen);
+        await PersistAsync();
+    }
+}

@@ -1,0 +1,295 @@
+namespace Oms.Grains;
+
+// Venue events, the position outbox and order queries.
+public sealed partial class AccountGrain
+{
+    public async Task ApplyVenueEventsAsync(IReadOnlyList<VenueEvent> events)
+    {
+        ThrowIfPoisoned();
+        ArgumentNullException.ThrowIfNull(events);
+        var changed = false;
+        foreach (var venueEvent in events)
+        {
+            if (venueEvent is null) continue;
+            if (venueEvent.Account != _account)
+            {
+                Log.ForeignEvent(_logger, _account, venueEvent.Account, venueEvent.GetType().Name);
+                continue;
+            }
+            changed |= venueEvent switch
+            {
+                VenueFill fill => ApplyFill(fill.Fill),
+                VenueOrderUpdate update => ApplyOrderUpdate(update),
+                VenueBalanceUpdate balances => ApplyBalances(balances),
+                _ => UnknownEvent(venueEvent),
+            };
+        }
+        if (!changed) return;
+
+        // One write per batch; fills reach their positions only after it returned (they sit in the outbox).
+        await PersistAsync();
+        await FlushOutboxAsync();
+    }
+
+    private bool UnknownEvent(VenueEvent venueEvent)
+    {
+        Log.UnknownEventType(_logger, _account, venueEvent.GetType().Name);
+        return false;
+    }
+
+    /// <summary>
+    /// Applies a fill once by (instrument, trade id). A fill is venue truth: even when its order is unknown or cannot
+    /// take it, it is kept for de-duplication and forwarded to its position.
+    /// </summary>
+    private bool ApplyFill(Fill fill)
+    {
+        if (fill.Validate() is { } problem)
+        {
+            Log.MalformedFill(_logger, _account, fill.ClientOrderId, problem);
+            return false;
+        }
+        var key = fill.Key;
+        if (!_appliedFills.Add(key))
+        {
+            Log.DuplicateFill(_logger, _account, fill.ClientOrderId, key.ToString());
+            return false;
+        }
+
+        if (S.Orders.TryGetValue(fill.ClientOrderId, out var record))
+        {
+            record.FillKeys.Add(key);
+            var order = record.Order;
+            var wasOpen = order.IsOpen;
+            var update = order.ApplyFill(fill);
+            switch (update.Outcome)
+            {
+                case OrderUpdateOutcome.Applied:
+                    AddReport(update.Event!, order);
+                    TrackClosure(record, wasOpen);
+                    break;
+                case OrderUpdateOutcome.Invalid:
+                    Log.FillNotApplicableToOrder(_logger, _account, fill.ClientOrderId, key.ToString(), update.Error);
+                    break;
+            }
+        }
+        else
+        {
+            S.RecentTradeKeys.Add(key);
+            TrimRecentTradeKeys();
+            Log.FillForUnknownOrder(_logger, _account, fill.ClientOrderId, key.ToString());
+        }
+
+        S.Outbox.Add(fill);
+        S.TradedInstruments.Add(fill.Instrument);
+        TrackNetPosition(fill);
+        if (!S.LastTrades.TryGetValue(fill.Instrument, out var last) || fill.Timestamp >= last.Timestamp)
+        {
+            S.LastTrades[fill.Instrument] = new LastTrade(fill.TradeId, fill.Timestamp);
+        }
+        return true;
+    }
+
+    private void RememberTradeKey(FillKey key)
+    {
+        S.RecentTradeKeys.Add(key);
+        TrimRecentTradeKeys();
+    }
+
+    private void TrimRecentTradeKeys()
+    {
+        var excess = S.RecentTradeKeys.Count - _options.RecentTradeKeyRetention;
+        if (excess <= 0) return;
+        for (var i = 0; i < excess; i++) _appliedFills.Remove(S.RecentTradeKeys[i]);
+        S.RecentTradeKeys.RemoveRange(0, excess);
+    }
+
+    /// <summary>Adds a fill to the account's own view of its position legs (same base-asset fee rule as the position).</summary>
+    private void TrackNetPosition(Fill fill)
+    {
+        var baseFee = _catalog.TryGet(fill.Instrument, out var spec) && spec.Market == MarketType.Spot
+            && fill.Fee > 0m && string.Equals(fill.FeeAsset, spec.BaseAsset, StringComparison.Ordinal)
+            && (fill.Side == OrderSide.Sell || fill.Fee < fill.Quantity)
+            ? fill.Fee
+            : 0m;
+        var delta = fill.Side == OrderSide.Buy ? fill.Quantity - baseFee : -(fill.Quantity + baseFee);
+        var key = new PositionLegKey(fill.Instrument, fill.PositionSide);
+        S.NetPositions[key] = S.NetPositions.GetValueOrDefault(key) + delta;
+    }
+
+    private bool ApplyOrderUpdate(VenueOrderUpdate update)
+    {
+        if (update.ClientOrderId.Value is null || !S.Orders.TryGetValue(update.ClientOrderId, out var record))
+        {
+            Log.UpdateForUnknownOrder(_logger, _account, update.ClientOrderId, update.Kind);
+            return false;
+        }
+        var order = record.Order;
+        if (order.Instrument != update.Instrument)
+        {
+            Log.UpdateInstrumentMismatch(_logger, _account, update.ClientOrderId, update.Instrument, order.Instrument);
+            return false;
+        }
+
+        var at = update.Timestamp;
+        var wasOpen = order.IsOpen;
+        OrderUpdate result;
+        switch (update.Kind)
+        {
+            case VenueOrderEventKind.Accepted:
+                result = order.Accept(update.VenueOrderId, at);
+                break;
+            case VenueOrderEventKind.Rejected:
+                result = order.Reject(update.Reason ?? "rejected by the venue", update.VenueCode, at);
+                break;
+            case VenueOrderEventKind.Canceled:
+                result = order.Cancel(update.Reason, at);
+                break;
+            case VenueOrderEventKind.Expired:
+                result = order.Expire(update.Reason, at);
+                break;
+            case VenueOrderEventKind.Replaced:
+                result = order.Replace(update.Quantity, update.LimitPrice, update.VenueOrderId, at);
+                break;
+            case VenueOrderEventKind.CancelRejected:
+                result = order.RejectCancel(update.Reason ?? "cancel rejected by the venue", update.VenueCode, at);
+                break;
+            case VenueOrderEventKind.ReplaceRejected:
+                result = order.RejectReplace(update.Reason ?? "amend rejected by the venue", update.VenueCode, at);
+                break;
+            case VenueOrderEventKind.Triggered:
+                result = order.MarkTriggered(update.VenueOrderId, at);
+                break;
+            case VenueOrderEventKind.OutcomeUnknown:
+                // Unknown is never failed: the order stays in flight until the stream, a query or reconciliation says.
+                record.LastUnknownOutcome = update.Reason ?? "outcome unknown";
+                record.LastUnknownOutcomeAt = at;
+                Log.OutcomeUnknown(_logger, _account, update.ClientOrderId, order.Status, record.LastUnknownOutcome);
+                return true;
+            case VenueOrderEventKind.NotFound:
+                return ApplyNotFound(record, update);
+            default:
+                Log.UnknownUpdateKind(_logger, _account, update.ClientOrderId, (int)update.Kind);
+                return false;
+        }
+
+        switch (result.Outcome)
+        {
+            case OrderUpdateOutcome.Applied:
+                _needsQuery.Remove(order.ClientOrderId);
+                AddReport(result.Event!, order);
+                TrackClosure(record, wasOpen);
+                return true;
+            case OrderUpdateOutcome.Invalid:
+                Log.InvalidVenueUpdate(_logger, _account, update.ClientOrderId, update.Kind, result.Error);
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// The venue has no order with this id. An order that never got a venue id, has nothing filled and is older than
+    /// the grace period never reached the venue: it is Rejected. Anything younger may still be on its way (the
+    /// answer is recorded, the order stays in flight); a known order the venue no longer lists is reconciliation's.
+    /// </summary>
+    private bool ApplyNotFound(OrderRecord record, VenueOrderUpdate update)
+    {
+        var order = record.Order;
+        var now = _clock.GetUtcNow();
+        record.NotFoundAt = now;
+        var neverAcknowledged = order.VenueOrderId is null && order.FilledQuantity == 0m
+            && order.Status is OrderStatus.PendingNew or OrderStatus.PendingCancel;
+        if (!neverAcknowledged || now - order.CreatedAt < _options.PendingNewGracePeriod)
+        {
+            Log.NotFoundKeptInFlight(_logger, _account, order.ClientOrderId, order.Status, now - order.CreatedAt);
+            return true;
+        }
+        var wasOpen = order.IsOpen;
+        var result = order.Reject($"never reached the venue: {order.Instrument.Venue} has no order with this client order id", update.VenueCode, update.Timestamp);
+        if (result.Outcome != OrderUpdateOutcome.Applied) return true;
+        _needsQuery.Remove(order.ClientOrderId);
+        AddReport(result.Event!, order);
+        TrackClosure(record, wasOpen);
+        Log.NeverReachedVenue(_logger, _account, order.ClientOrderId);
+        return true;
+    }
+
+    private bool ApplyBalances(VenueBalanceUpdate update)
+    {
+        if (update.IsSnapshot) S.Balances.Clear();
+        foreach (var balance in update.Balances)
+        {
+            if (string.IsNullOrEmpty(balance.Asset)) continue;
+            S.Balances[balance.Asset] = new BalanceEntry(balance.Free, balance.Locked, update.Timestamp);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Sends every outbox fill to its position grain (grouped per instrument) and drops the acknowledged ones; the
+    /// removal is persisted with the next write. Position grains de-duplicate by trade id, so resending is harmless.
+    /// </summary>
+    private async Task FlushOutboxAsync()
+    {
+        if (S.Outbox.Count == 0) return;
+        var batches = S.Outbox.GroupBy(f => f.Instrument).Select(g => (Instrument: g.Key, Fills: g.ToArray())).ToArray();
+        var results = await Task.WhenAll(batches.Select(async batch =>
+        {
+            try
+            {
+                await GrainFactory.GetPosition(_account, batch.Instrument).ApplyFillsAsync(batch.Fills);
+                return true;
+            }
+            catch (Exception ex)
+            {
+                Log.PositionForwardFailed(_logger, ex, _account, batch.Instrument, batch.Fills.Length);
+                return false;
+            }
+        }));
+
+        var acknowledged = new HashSet<FillKey>();
+        for (var i = 0; i < batches.Length; i++)
+        {
+            if (!results[i]) continue;
+            foreach (var fill in batches[i].Fills) acknowledged.Add(fill.Key);
+        }
+        if (acknowledged.Count > 0 && S.Outbox.RemoveAll(f => acknowledged.Contains(f.Key)) > 0) _outboxDirty = true;
+    }
+
+    /// <summary>Routes a query for each order whose place command may never have been queued.</summary>
+    private async Task RouteQueriesAsync()
+    {
+        if (_needsQuery.Count == 0) return;
+        foreach (var id in _needsQuery.ToArray())
+        {
+            if (!S.Orders.TryGetValue(id, out var record) || !record.Order.IsOpen || record.Order.VenueOrderId is not null)
+            {
+                _needsQuery.Remove(id);
+                continue;
+            }
+            try
+            {
+                var route = await _router.RouteAsync(new QueryOrderCommand
+                {
+                    Account = _account,
+                    Instrument = record.Order.Instrument,
+                    ClientOrderId = id,
+                    CreatedAt = _clock.GetUtcNow(),
+                });
+                if (route.Accepted)
+                {
+                    _needsQuery.Remove(id);
+                    Log.QueryRouted(_logger, _account, id);
+                }
+                else
+                {
+                    Log.QueryRefused(_logger, _account, id, route.Reason);
+                }
+            }
+            catch (Exception ex)
+            {
+                Log.CommandRouteFailed(_logger, ex, _account, id, "query");
+            }
+        }
+    }
+}

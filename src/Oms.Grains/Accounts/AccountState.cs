@@ -1,0 +1,79 @@
+namespace Oms.Grains;
+
+/// <summary>
+/// The persisted state of one <see cref="AccountGrain"/>. Written once per command or venue-event batch; nothing is
+/// acknowledged or sent before the write returned.
+/// </summary>
+[GenerateSerializer, Alias("oms.grains.AccountState")]
+public sealed class AccountState
+{
+    [Id(0)] public bool Provisioned { get; set; }
+    [Id(1)] public AccountConfig? Config { get; set; }
+    [Id(2)] public DateTimeOffset ProvisionedAt { get; set; }
+
+    /// <summary>Open orders and the most recent closed ones, by client order id.</summary>
+    [Id(3)] public Dictionary<ClientOrderId, OrderRecord> Orders { get; set; } = [];
+
+    /// <summary>Closed (terminal) orders still kept, oldest first; the front is evicted beyond the retention.</summary>
+    [Id(4)] public List<ClientOrderId> ClosedOrders { get; set; } = [];
+
+    /// <summary>Keys of applied fills whose order is unknown or was evicted, oldest first (bounded).</summary>
+    [Id(5)] public List<FillKey> RecentTradeKeys { get; set; } = [];
+
+    /// <summary>The latest applied trade per instrument (by venue timestamp), where reconciliation resumes.</summary>
+    [Id(6)] public Dictionary<InstrumentId, LastTrade> LastTrades { get; set; } = [];
+
+    [Id(7)] public Dictionary<string, BalanceEntry> Balances { get; set; } = [];
+
+    /// <summary>The sequence of the last execution report (0 before the first).</summary>
+    [Id(8)] public long LastSequence { get; set; }
+
+    /// <summary>The most recent execution reports, ascending and contiguous (bounded ring).</summary>
+    [Id(9)] public List<ExecutionReport> RecentReports { get; set; } = [];
+
+    [Id(10)] public RiskPolicy Policy { get; set; } = RiskPolicy.Default;
+
+    [Id(11)] public bool Reconciling { get; set; }
+    [Id(12)] public string? ReconcilingReason { get; set; }
+    [Id(13)] public DateTimeOffset? ReconcilingSince { get; set; }
+
+    /// <summary>Applied fills not yet acknowledged by their position grain.</summary>
+    [Id(14)] public List<Fill> Outbox { get; set; } = [];
+
+    [Id(15)] public HashSet<InstrumentId> TradedInstruments { get; set; } = [];
+
+    /// <summary>Signed position per (instrument, leg) as the account's own fills add up; used for reduce checks.</summary>
+    [Id(16)] public Dictionary<PositionLegKey, decimal> NetPositions { get; set; } = [];
+
+    /// <summary>The counter behind OMS-generated client order ids.</summary>
+    [Id(17)] public long NextClientOrderNumber { get; set; } = 1;
+
+    /// <summary>The last sequence known to be in the execution-report journal.</summary>
+    [Id(18)] public long JournaledThrough { get; set; }
+}
+
+/// <summary>One order the account keeps, with the keys of the fills applied to it.</summary>
+[GenerateSerializer, Alias("oms.grains.OrderRecord")]
+public sealed class OrderRecord
+{
+    [Id(0)] public required Order Order { get; set; }
+    /// <summary>The execution-report sequence that created the order (orders list newest first by this).</summary>
+    [Id(1)] public long CreatedSequence { get; set; }
+    [Id(2)] public List<FillKey> FillKeys { get; set; } = [];
+    [Id(3)] public string? RequestedBy { get; set; }
+    /// <summary>The last unknown outcome the venue side reported (timeout, dropped socket...); the order stays in flight.</summary>
+    [Id(4)] public string? LastUnknownOutcome { get; set; }
+    [Id(5)] public DateTimeOffset? LastUnknownOutcomeAt { get; set; }
+    /// <summary>When the venue last answered that it has no such order.</summary>
+    [Id(6)] public DateTimeOffset? NotFoundAt { get; set; }
+}
+
+[GenerateSerializer, Immutable, Alias("oms.grains.LastTrade")]
+public sealed record LastTrade([property: Id(0)] TradeId TradeId, [property: Id(1)] DateTimeOffset Timestamp);
+
+[GenerateSerializer, Immutable, Alias("oms.grains.BalanceEntry")]
+public sealed record BalanceEntry([property: Id(0)] decimal Free, [property: Id(1)] decimal Locked, [property: Id(2)] DateTimeOffset UpdatedAt);
+
+/// <summary>One position leg of one instrument: <see cref="PositionSide.Both"/> in one-way mode, Long/Short in hedge mode.</summary>
+[GenerateSerializer, Immutable, Alias("oms.grains.PositionLegKey")]
+public readonly record struct PositionLegKey([property: Id(0)] InstrumentId Instrument, [property: Id(1)] PositionSide Side);
