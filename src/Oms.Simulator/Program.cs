@@ -1,0 +1,3 @@
+using Oms.Simulator.Hosting;
+
+await SimulatorProgram.RunAsync(args).ConfigureAwait(false);
