@@ -148,6 +148,21 @@ public sealed class JournalTests : IClassFixture<MigratedDatabaseFixture>, IAsyn
     }
 
     [Fact]
+    public async Task Overlapping_batches_in_opposite_orders_do_not_deadlock()
+    {
+        var stream = NewStream();
+        var ascending = Enumerable.Range(0, 300).Select(i => new JournalEntry(stream, i, "Fill", $$"""{"n":{{i}}}""")).ToList();
+        var descending = Enumerable.Reverse(ascending).ToList();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            Task.Run(() => journal.AppendBatchAsync(i % 2 == 0 ? ascending : descending))));
+
+        Assert.Equal(300, results.Sum(r => r.Count(o => o == AppendOutcome.Appended)));
+        Assert.Equal(300 * 5, results.Sum(r => r.Count(o => o == AppendOutcome.Duplicate)));
+        Assert.Equal(299, await journal.GetLastSequenceAsync(stream));
+    }
+
+    [Fact]
     public async Task Invalid_entries_are_rejected_before_reaching_the_database()
     {
         var stream = NewStream();

@@ -21,7 +21,8 @@ public sealed class PostgresJournal : IEventJournal
     private const string InsertSql = """
         INSERT INTO oms_journal (stream_id, sequence, kind, payload)
         SELECT t.stream_id, t.sequence, t.kind, t.payload::jsonb
-          FROM unnest(@stream_ids, @sequences, @kinds, @payloads) AS t(stream_id, sequence, kind, payload)
+          FROM unnest(@stream_ids, @sequences, @kinds, @payloads) WITH ORDINALITY AS t(stream_id, sequence, kind, payload, ord)
+         ORDER BY t.ord
         ON CONFLICT (stream_id, sequence) DO NOTHING
         RETURNING stream_id, sequence
         """;
@@ -76,12 +77,18 @@ public sealed class PostgresJournal : IEventJournal
                 : null;
             try
             {
+                // Rows are inserted in key order, so concurrent batches take their locks in the same order
+                // and cannot deadlock on each other. The sort is stable: the first copy of a repeated key wins.
+                var keyOrder = Enumerable.Range(0, entries.Count)
+                    .OrderBy(i => entries[i].StreamId, StringComparer.Ordinal)
+                    .ThenBy(i => entries[i].Sequence)
+                    .ToList();
                 var notInserted = new List<int>();
                 var seenKeys = new HashSet<(string, long)>(entries.Count);
-                for (var start = 0; start < entries.Count; start += MaxRowsPerStatement)
+                for (var start = 0; start < keyOrder.Count; start += MaxRowsPerStatement)
                 {
-                    var count = Math.Min(MaxRowsPerStatement, entries.Count - start);
-                    await InsertChunkAsync(connection, transaction, entries, start, count, seenKeys, outcomes, notInserted, cancellationToken).ConfigureAwait(false);
+                    var chunk = keyOrder.GetRange(start, Math.Min(MaxRowsPerStatement, keyOrder.Count - start));
+                    await InsertChunkAsync(connection, transaction, entries, chunk, seenKeys, outcomes, notInserted, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (notInserted.Count > 0)
@@ -181,16 +188,15 @@ public sealed class PostgresJournal : IEventJournal
         NpgsqlConnection connection,
         NpgsqlTransaction? transaction,
         IReadOnlyList<JournalEntry> entries,
-        int start,
-        int count,
+        List<int> chunk,
         HashSet<(string, long)> seenKeys,
         AppendOutcome?[] outcomes,
         List<int> notInserted,
         CancellationToken cancellationToken)
     {
         // An entry repeated within the batch is inserted once; its later copies are compared afterwards.
-        var indexes = new List<int>(count);
-        for (var i = start; i < start + count; i++)
+        var indexes = new List<int>(chunk.Count);
+        foreach (var i in chunk)
         {
             if (seenKeys.Add((entries[i].StreamId, entries[i].Sequence)))
             {
