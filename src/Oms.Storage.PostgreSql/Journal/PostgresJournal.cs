@@ -68,7 +68,16 @@ public sealed class PostgresJournal : IEventJournal
         }
 
         var outcomes = new AppendOutcome?[entries.Count];
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new JournalException($"Failed to append {Describe(entries)} to the journal: cannot connect: {ex.Message}", ex);
+        }
+
         await using (connection.ConfigureAwait(false))
         {
             // A single entry needs no explicit transaction: its INSERT either writes it or writes nothing.
@@ -101,10 +110,11 @@ public sealed class PostgresJournal : IEventJournal
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (PostgresException ex)
+            catch (NpgsqlException ex)
             {
+                var reason = ex is PostgresException pg ? $"{pg.MessageText} (SQLSTATE {pg.SqlState})" : ex.Message;
                 throw new JournalException(
-                    $"Failed to append {Describe(entries)} to the journal: {ex.MessageText} (SQLSTATE {ex.SqlState}).", ex);
+                    $"Failed to append {Describe(entries)} to the journal: {reason}. Appends are idempotent: retrying the same call is safe.", ex);
             }
             finally
             {
