@@ -1,0 +1,3 @@
+global using Oms.Connectors.Abstractions;
+global using Oms.Contracts;
+global using Oms.Domain;

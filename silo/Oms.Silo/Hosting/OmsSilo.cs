@@ -1,0 +1,37 @@
+using Oms.Gateway.Hosting;
+using Oms.Silo.Accounts;
+using Oms.Silo.Venues;
+
+namespace Oms.Silo.Hosting;
+
+/// <summary>
+/// The whole host, in the order it is wired. <c>Program.cs</c> and the in-process tests both go through here, so the
+/// tests exercise exactly what <c>dotnet run</c> starts (tests register their venue double before calling it).
+/// </summary>
+public static class OmsSilo
+{
+    /// <summary>Creates the builder with the silo's content root (configuration files live beside the binaries).</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+    /// <summary>Adds every part of the silo for the profile selected in configuration.</summary>
+    public static WebApplicationBuilder AddOmsSilo(this WebApplicationBuilder builder)
+    {
+        var profile = builder.AddOmsProfile();
+        builder.AddOmsLogging();
+        builder.AddOmsEndpoints();
+        builder.AddOmsVenuePorts();
+        builder.AddOmsOrleans(profile);
+        builder.AddOmsAccountProvisioning();
+        builder.Services.AddOmsGateway(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>Maps the gRPC gateway (with health and reflection) and the dashboard.</summary>
+    public static WebApplication MapOmsSilo(this WebApplication app)
+    {
+        app.MapOmsGateway();
+        app.MapOmsDashboard();
+        return app;
+    }
+}

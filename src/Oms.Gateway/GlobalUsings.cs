@@ -1,0 +1,3 @@
+global using Grpc.Core;
+global using Oms.Contracts;
+global using Oms.Domain;

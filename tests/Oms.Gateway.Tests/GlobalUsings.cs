@@ -1,0 +1,6 @@
+global using Grpc.Core;
+global using Oms.Contracts;
+global using Oms.Domain;
+global using Oms.Connectors.Abstractions;
+global using Xunit;
+global using Wire = Oms.Gateway.V1;
