@@ -1,0 +1,2 @@
+global using Oms.Connectors.Abstractions;
+global using Oms.Domain;

@@ -1,0 +1,249 @@
+using System.Globalization;
+using Oms.Connectors.Binance.Parsing;
+using Oms.Connectors.Binance.Signing;
+
+namespace Oms.Connectors.Binance.Orders;
+
+/// <summary>How much a placement response says (<c>newOrderRespType</c>).</summary>
+public enum SpotOrderResponseType
+{
+    /// <summary>Ids only.</summary>
+    Ack = 1,
+    /// <summary>The order's state after matching.</summary>
+    Result = 2,
+    /// <summary>The state plus the fills of the matching.</summary>
+    Full = 3,
+}
+
+/// <summary><c>cancelReplaceMode</c>.</summary>
+public enum CancelReplaceMode
+{
+    /// <summary>Place the new order only if the cancel succeeded.</summary>
+    StopOnFailure = 1,
+    /// <summary>Place the new order whatever the cancel did.</summary>
+    AllowFailure = 2,
+}
+
+/// <summary>One leg of a spot OCO (<c>orderList/oco</c>): a limit-maker or take-profit leg and a stop-loss leg.</summary>
+public sealed record SpotOcoLeg
+{
+    /// <summary>LimitMaker, TakeProfitMarket, TakeProfitLimit, StopMarket or StopLimit.</summary>
+    public required OrderType Type { get; init; }
+    public required ClientOrderId ClientOrderId { get; init; }
+    public decimal? Price { get; init; }
+    public decimal? StopPrice { get; init; }
+    /// <summary>Trailing distance in BIPS.</summary>
+    public long? TrailingDelta { get; init; }
+    /// <summary>Required for limit-type stop and take-profit legs.</summary>
+    public TimeInForce? TimeInForce { get; init; }
+    public decimal? IcebergQuantity { get; init; }
+}
+
+/// <summary>A spot OCO order list: both legs share side and quantity.</summary>
+public sealed record SpotOcoRequest
+{
+    public required InstrumentId Instrument { get; init; }
+    public required OrderSide Side { get; init; }
+    public required decimal Quantity { get; init; }
+    public string? ListClientOrderId { get; init; }
+    public required SpotOcoLeg Above { get; init; }
+    public required SpotOcoLeg Below { get; init; }
+}
+
+/// <summary>
+/// Builds the parameters of spot trading requests from domain types. The same parameters go over REST (query string)
+/// and the WebSocket API (JSON params); the transport adds <c>timestamp</c>, <c>recvWindow</c>, <c>apiKey</c> and
+/// <c>signature</c>. Quantities and prices are written as plain decimal text without exponent or trailing zeros.
+/// </summary>
+internal static class SpotRequests
+{
+    /// <summary>Maps an order to <c>order.place</c> / <c>POST /api/v3/order</c> parameters; returns the reason when it cannot be expressed on spot.</summary>
+    public static string? TryBuildNewOrder(string symbol, OrderSpec spec, ClientOrderId clientOrderId, SpotOrderResponseType responseType, out BinanceParameters parameters)
+    {
+        parameters = new BinanceParameters(14);
+        var error = AddOrderTerms(parameters, symbol, spec);
+        if (error is not null) return error;
+        parameters.Add("newClientOrderId", clientOrderId.Value);
+        parameters.Add("newOrderRespType", ResponseType(responseType));
+        return null;
+    }
+
+    /// <summary>Adds side, type and the type-specific terms (REFERENCE §1.8).</summary>
+    private static string? AddOrderTerms(BinanceParameters parameters, string symbol, OrderSpec spec)
+    {
+        if (spec.Instrument.Market != MarketType.Spot) return $"instrument {spec.Instrument} is not a spot instrument";
+        if (spec.ReduceOnly) return "reduce-only orders do not exist on Binance spot";
+        if (spec.PositionSide != PositionSide.Both) return $"position side {spec.PositionSide} does not exist on Binance spot";
+        if (spec.TriggerPriceType != TriggerPriceType.LastPrice) return $"trigger price type {spec.TriggerPriceType} is not available on Binance spot (last price only)";
+        if (spec.TimeInForce == TimeInForce.Gtx) return "time in force GTX does not exist on Binance spot (use LimitMaker for post-only)";
+
+        parameters.Add("symbol", symbol);
+        parameters.Add("side", SpotEnums.ToWire(spec.Side));
+        var (type, needsTimeInForce, needsPrice, needsStop) = spec.Type switch
+        {
+            OrderType.Market => ("MARKET", false, false, false),
+            OrderType.Limit => ("LIMIT", true, true, false),
+            OrderType.LimitMaker => ("LIMIT_MAKER", false, true, false),
+            OrderType.StopMarket => ("STOP_LOSS", false, false, true),
+            OrderType.StopLimit => ("STOP_LOSS_LIMIT", true, true, true),
+            OrderType.TakeProfitMarket => ("TAKE_PROFIT", false, false, true),
+            OrderType.TakeProfitLimit => ("TAKE_PROFIT_LIMIT", true, true, true),
+            // Spot trailing stops are STOP_LOSS orders with trailingDelta (BIPS); the activation price is stopPrice.
+            OrderType.TrailingStopMarket => ("STOP_LOSS", false, false, false),
+            _ => (null, false, false, false),
+        };
+        if (type is null) return $"order type {spec.Type} has no Binance spot equivalent";
+        parameters.Add("type", type);
+        if (needsTimeInForce) parameters.Add("timeInForce", SpotEnums.ToWire(spec.TimeInForce));
+        else if (spec.TimeInForce != TimeInForce.Gtc && spec.Type != OrderType.Market)
+            return $"time in force {spec.TimeInForce} cannot be set on a {type} order on Binance spot";
+
+        if (spec.QuoteQuantity is { } quote)
+        {
+            if (spec.Type != OrderType.Market) return "quote quantity is only allowed on MARKET orders";
+            parameters.Add("quoteOrderQty", quote);
+        }
+        else
+        {
+            if (spec.Quantity <= 0m) return $"quantity {spec.Quantity} must be positive";
+            parameters.Add("quantity", spec.Quantity);
+        }
+
+        if (needsPrice)
+        {
+            if (spec.LimitPrice is not { } limit || limit <= 0m) return $"a {type} order needs a positive limit price";
+            parameters.Add("price", limit);
+        }
+        else if (spec.LimitPrice is not null)
+        {
+            return $"a {type} order takes no limit price";
+        }
+
+        if (needsStop)
+        {
+            if (spec.StopPrice is not { } stop || stop <= 0m) return $"a {type} order needs a positive stop price";
+            parameters.Add("stopPrice", stop);
+        }
+
+        if (spec.Type == OrderType.TrailingStopMarket)
+        {
+            if (spec.TrailingPercent is not { } percent || percent <= 0m) return "a trailing stop needs a positive trailing percent";
+            var bips = percent * 100m;
+            if (bips != decimal.Truncate(bips)) return $"trailing percent {percent} is finer than 1 BIPS (0.01 %), which Binance spot cannot express";
+            if (spec.ActivationPrice is { } activation) parameters.Add("stopPrice", activation);
+            parameters.Add("trailingDelta", (long)bips);
+        }
+
+        if (spec.DisplayQuantity is { } display)
+        {
+            if (spec.Type is not (OrderType.Limit or OrderType.LimitMaker or OrderType.StopLimit or OrderType.TakeProfitLimit))
+                return $"iceberg quantity is not allowed on {type} orders";
+            if (needsTimeInForce && spec.TimeInForce != TimeInForce.Gtc) return "iceberg orders must be GTC on Binance spot";
+            parameters.Add("icebergQty", display);
+        }
+        return null;
+    }
+
+    /// <summary><c>order.cancel</c> / <c>DELETE /api/v3/order</c> by the OMS client order id (or the venue id when known).</summary>
+    public static BinanceParameters Cancel(string symbol, ClientOrderId clientOrderId, VenueOrderId? venueOrderId)
+    {
+        var parameters = new BinanceParameters(6).Add("symbol", symbol);
+        // orderId is the fastest lookup; origClientOrderId must then match it, which guards against a wrong id.
+        if (venueOrderId is { } id && long.TryParse(id.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId))
+            parameters.Add("orderId", orderId);
+        parameters.Add("origClientOrderId", clientOrderId.Value);
+        return parameters;
+    }
+
+    /// <summary><c>order.cancelReplace</c>: cancels <paramref name="cancelClientOrderId"/> and places <paramref name="spec"/> as <paramref name="newClientOrderId"/>.</summary>
+    public static string? TryBuildCancelReplace(string symbol, ClientOrderId cancelClientOrderId, OrderSpec spec, ClientOrderId newClientOrderId,
+        CancelReplaceMode mode, SpotOrderResponseType responseType, out BinanceParameters parameters)
+    {
+        parameters = new BinanceParameters(16);
+        var error = AddOrderTerms(parameters, symbol, spec);
+        if (error is not null) return error;
+        parameters.Add("cancelReplaceMode", mode == CancelReplaceMode.StopOnFailure ? "STOP_ON_FAILURE" : "ALLOW_FAILURE");
+        parameters.Add("cancelOrigClientOrderId", cancelClientOrderId.Value);
+        parameters.Add("newClientOrderId", newClientOrderId.Value);
+        parameters.Add("newOrderRespType", ResponseType(responseType));
+        return null;
+    }
+
+    /// <summary><c>order.status</c> / <c>GET /api/v3/order</c> by client order id.</summary>
+    public static BinanceParameters QueryOrder(string symbol, ClientOrderId clientOrderId) =>
+        new BinanceParameters(4).Add("symbol", symbol).Add("origClientOrderId", clientOrderId.Value);
+
+    public static BinanceParameters OpenOrders(string? symbol) => new BinanceParameters(3).AddIfPresent("symbol", symbol);
+
+    public static BinanceParameters AllOrders(string symbol, long? fromOrderId, DateTimeOffset? startTime, DateTimeOffset? endTime, int? limit) =>
+        new BinanceParameters(7)
+            .Add("symbol", symbol)
+            .AddIfPresent("orderId", fromOrderId)
+            .AddIfPresent("startTime", startTime?.ToUnixTimeMilliseconds())
+            .AddIfPresent("endTime", endTime?.ToUnixTimeMilliseconds())
+            .AddIfPresent("limit", limit);
+
+    public static BinanceParameters MyTrades(string symbol, long? fromId, long? orderId, DateTimeOffset? startTime, int? limit) =>
+        new BinanceParameters(7)
+            .Add("symbol", symbol)
+            .AddIfPresent("orderId", orderId)
+            .AddIfPresent("fromId", fromId)
+            .AddIfPresent("startTime", startTime?.ToUnixTimeMilliseconds())
+            .AddIfPresent("limit", limit);
+
+    public static BinanceParameters Account(bool omitZeroBalances) => new BinanceParameters(3).Add("omitZeroBalances", omitZeroBalances);
+
+    /// <summary><c>orderList.place.oco</c> / <c>POST /api/v3/orderList/oco</c>.</summary>
+    public static string? TryBuildOco(string symbol, SpotOcoRequest request, SpotOrderResponseType responseType, out BinanceParameters parameters)
+    {
+        parameters = new BinanceParameters(24)
+            .Add("symbol", symbol)
+            .Add("side", SpotEnums.ToWire(request.Side))
+            .Add("quantity", request.Quantity)
+            .AddIfPresent("listClientOrderId", request.ListClientOrderId);
+        if (request.Quantity <= 0m) return $"OCO quantity {request.Quantity} must be positive";
+        var error = AddLeg(parameters, "above", request.Above) ?? AddLeg(parameters, "below", request.Below);
+        if (error is not null) return error;
+        parameters.Add("newOrderRespType", ResponseType(responseType));
+        return null;
+    }
+
+    private static string? AddLeg(BinanceParameters parameters, string prefix, SpotOcoLeg leg)
+    {
+        var (type, needsPrice, needsTimeInForce) = leg.Type switch
+        {
+            OrderType.LimitMaker => ("LIMIT_MAKER", true, false),
+            OrderType.StopMarket => ("STOP_LOSS", false, false),
+            OrderType.StopLimit => ("STOP_LOSS_LIMIT", true, true),
+            OrderType.TakeProfitMarket => ("TAKE_PROFIT", false, false),
+            OrderType.TakeProfitLimit => ("TAKE_PROFIT_LIMIT", true, true),
+            _ => (null, false, false),
+        };
+        if (type is null) return $"OCO {prefix} leg type {leg.Type} is not allowed (LimitMaker, StopMarket, StopLimit, TakeProfitMarket, TakeProfitLimit)";
+        parameters.Add(prefix + "Type", type);
+        parameters.Add(prefix + "ClientOrderId", leg.ClientOrderId.Value);
+        if (needsPrice)
+        {
+            if (leg.Price is not > 0m) return $"OCO {prefix} leg ({type}) needs a positive price";
+            parameters.Add(prefix + "Price", leg.Price.Value);
+        }
+        var isStop = leg.Type is not OrderType.LimitMaker;
+        if (isStop)
+        {
+            if (leg.StopPrice is null && leg.TrailingDelta is null) return $"OCO {prefix} leg ({type}) needs a stop price or a trailing delta";
+            parameters.AddIfPresent(prefix + "StopPrice", leg.StopPrice);
+            parameters.AddIfPresent(prefix + "TrailingDelta", leg.TrailingDelta);
+        }
+        if (needsTimeInForce) parameters.Add(prefix + "TimeInForce", SpotEnums.ToWire(leg.TimeInForce ?? TimeInForce.Gtc));
+        parameters.AddIfPresent(prefix + "IcebergQty", leg.IcebergQuantity);
+        return null;
+    }
+
+    private static string ResponseType(SpotOrderResponseType type) => type switch
+    {
+        SpotOrderResponseType.Ack => "ACK",
+        SpotOrderResponseType.Result => "RESULT",
+        SpotOrderResponseType.Full => "FULL",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown response type"),
+    };
+}
