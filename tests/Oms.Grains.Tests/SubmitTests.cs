@@ -20,10 +20,10 @@ public sealed class SubmitTests(ClusterFixture fixture)
         var place = Assert.Single(TestEnvironment.Venue.Commands<PlaceOrderCommand>(accountId));
         Assert.Equal(result.Order.ClientOrderId, place.ClientOrderId);
         Assert.Equal(result.Order.Spec, place.Spec);
-        Assert.Equal(result.Order, await account.GetOrderAsync(result.Order.ClientOrderId));
+        OrderAssert.Same(result.Order, await account.GetOrderAsync(result.Order.ClientOrderId));
         var report = Assert.Single(await account.ReadAll());
         Assert.IsType<OrderSubmitted>(report.Event);
-        Assert.Equal(result.Order, report.Order);
+        OrderAssert.Same(result.Order, report.Order);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class SubmitTests(ClusterFixture fixture)
         Assert.False(again.Created);
         Assert.False(different.Created);
         Assert.Equal(OrderStatus.New, again.Order.Status);
-        Assert.Equal(again.Order, different.Order);
+        OrderAssert.Same(again.Order, different.Order);
         Assert.Single(TestEnvironment.Venue.Commands<PlaceOrderCommand>(accountId));
         Assert.Single(await account.ListOrdersAsync(new OrderQuery()));
     }
@@ -96,7 +96,7 @@ public sealed class SubmitTests(ClusterFixture fixture)
         Assert.Empty(TestEnvironment.Venue.Commands(accountId));
         var reports = await account.ReadAll();
         Assert.Collection(reports, r => Assert.IsType<OrderSubmitted>(r.Event), r => Assert.IsType<OrderRejected>(r.Event));
-        Assert.Equal(result.Order, await account.GetOrderAsync(result.Order.ClientOrderId));
+        OrderAssert.Same(result.Order, await account.GetOrderAsync(result.Order.ClientOrderId));
     }
 
     [Fact]

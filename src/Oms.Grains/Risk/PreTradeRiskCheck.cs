@@ -232,7 +232,8 @@ public static class PreTradeRiskCheck
             return new Denial(DenialCode.PriceAboveMax,
                 $"{name} {Fmt(price)} is above the maximum {Fmt(instrument.MaxPrice)} for {instrument.Id}", instrument.MaxPrice, price);
         }
-        if (instrument.TickSize > 0m && decimal.Remainder(price - instrument.MinPrice, instrument.TickSize) != 0m)
+        // On the tick grid exactly when normalising leaves it unchanged (the instrument knows where its grid starts).
+        if (instrument.TickSize > 0m && instrument.NormalizePrice(price, OrderSide.Buy) != price)
         {
             return new Denial(DenialCode.PriceNotOnTick,
                 $"{name} {Fmt(price)} is not a multiple of the tick size {Fmt(instrument.TickSize)} for {instrument.Id}", instrument.TickSize, price);

@@ -89,3 +89,15 @@ public static class ReportReading
         for (var i = 0; i < reports.Count; i++) Assert.Equal(first + i, reports[i].Sequence);
     }
 }
+
+public static class OrderAssert
+{
+    /// <summary>Compares two snapshots field by field (the fee list is compared by content).</summary>
+    public static void Same(OrderSnapshot? expected, OrderSnapshot? actual)
+    {
+        Assert.NotNull(expected);
+        Assert.NotNull(actual);
+        Assert.Equal(expected.Fees, actual.Fees);
+        Assert.Equal(expected with { Fees = [] }, actual with { Fees = [] });
+    }
+}
