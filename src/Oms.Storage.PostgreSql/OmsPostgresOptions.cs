@@ -33,8 +33,14 @@ public sealed class OmsPostgresOptions
     /// <summary>How long start-up waits for another process that is migrating the same database. Default: 2 minutes.</summary>
     public TimeSpan MigrationLockTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Coalesces concurrent single appends to the journal into one statement (<see cref="Journal.GroupCommitJournal"/>).
+    /// Default: true.
+    /// </summary>
+    public bool JournalGroupCommit { get; set; } = true;
+
     /// <summary>Returns a description with the connection string redacted.</summary>
     public override string ToString() =>
         $"ConnectionString={PostgresConnectionStrings.Redact(ConnectionString)}; ApplyMigrationsOnStart={ApplyMigrationsOnStart}; " +
-        $"CreateDatabaseIfMissing={CreateDatabaseIfMissing}; MigrationLockTimeout={MigrationLockTimeout}";
+        $"CreateDatabaseIfMissing={CreateDatabaseIfMissing}; MigrationLockTimeout={MigrationLockTimeout}; JournalGroupCommit={JournalGroupCommit}";
 }

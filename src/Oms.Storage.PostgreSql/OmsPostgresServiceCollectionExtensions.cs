@@ -12,7 +12,8 @@ public static class OmsPostgresServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="OmsPostgresOptions"/> (validated at start), the shared <see cref="OmsPostgresDataSource"/>,
-    /// <see cref="PostgresMigrator"/>, <see cref="IEventJournal"/> (<see cref="PostgresJournal"/>) and, for
+    /// <see cref="PostgresMigrator"/>, <see cref="PostgresJournal"/>, <see cref="IEventJournal"/> (a <see cref="GroupCommitJournal"/>
+    /// over it unless <see cref="OmsPostgresOptions.JournalGroupCommit"/> is off) and, for
     /// <see cref="OmsPostgresOptions.ApplyMigrationsOnStart"/>, the start-up migration before every hosted service.
     /// </summary>
     public static IServiceCollection AddOmsPostgres(this IServiceCollection services, Action<OmsPostgresOptions> configure)
@@ -46,9 +47,13 @@ public static class OmsPostgresServiceCollectionExtensions
             SchemaMigrations.Embedded,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<PostgresMigrator>(),
             sp.GetRequiredService<IOptions<OmsPostgresOptions>>().Value.MigrationLockTimeout));
-        services.TryAddSingleton<IEventJournal>(sp => new PostgresJournal(
+        services.TryAddSingleton(sp => new PostgresJournal(
             sp.GetRequiredService<OmsPostgresDataSource>().DataSource,
             sp.GetRequiredService<ILogger<PostgresJournal>>()));
+        services.TryAddSingleton<IEventJournal>(sp =>
+            sp.GetRequiredService<IOptions<OmsPostgresOptions>>().Value.JournalGroupCommit
+                ? new GroupCommitJournal(sp.GetRequiredService<PostgresJournal>(), sp.GetRequiredService<ILogger<GroupCommitJournal>>())
+                : sp.GetRequiredService<PostgresJournal>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, PostgresMigrationHostedService>());
         return services;
     }

@@ -189,5 +189,53 @@ public sealed class JournalTests : IClassFixture<MigratedDatabaseFixture>, IAsyn
         Assert.IsType<PostgresException>(ex.InnerException);
     }
 
+    [Fact]
+    public async Task Group_commit_keeps_per_call_outcomes_for_many_concurrent_appends()
+    {
+        var streams = Enumerable.Range(0, 10).Select(_ => NewStream()).ToList();
+        await journal.AppendAsync(streams[0], 0, "Fill", """{"n":0}""");
+        await using var grouped = new GroupCommitJournal(journal);
+
+        // 10 streams x 40 entries, every entry sent twice, plus one conflicting append on a stored key.
+        var calls = new List<Task<AppendOutcome>>();
+        foreach (var copy in new[] { 0, 1 })
+        {
+            foreach (var stream in streams)
+            {
+                for (var seq = 0; seq < 40; seq++)
+                {
+                    var (s, q) = (stream, seq);
+                    calls.Add(Task.Run(() => grouped.AppendAsync(s, q, "Fill", $$"""{"n":{{q}}}""")));
+                }
+            }
+        }
+
+        var conflicting = Task.Run(() => grouped.AppendAsync(streams[0], 0, "Fill", """{"n":"other"}"""));
+        var outcomes = await Task.WhenAll(calls);
+        var conflict = await Assert.ThrowsAsync<JournalConflictException>(() => conflicting);
+
+        Assert.Equal(399, outcomes.Count(o => o == AppendOutcome.Appended));
+        Assert.Equal(401, outcomes.Count(o => o == AppendOutcome.Duplicate));
+        Assert.Equal(0, conflict.Sequence);
+        foreach (var stream in streams)
+        {
+            Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), (await grouped.ReadAsync(stream, 0, 100)).Select(r => r.Sequence));
+        }
+    }
+
+    [Fact]
+    public async Task Group_commit_writes_queued_appends_before_disposal_completes()
+    {
+        var stream = NewStream();
+        var grouped = new GroupCommitJournal(journal);
+        var calls = Enumerable.Range(0, 200).Select(i => grouped.AppendAsync(stream, i, "Fill", "{}")).ToList();
+
+        await grouped.DisposeAsync();
+
+        Assert.All(calls, c => Assert.True(c.IsCompletedSuccessfully));
+        Assert.Equal(199, await journal.GetLastSequenceAsync(stream));
+        Assert.Throws<ObjectDisposedException>(() => { _ = grouped.AppendAsync(stream, 200, "Fill", "{}"); });
+    }
+
     private static string NewStream() => $"account:{Guid.NewGuid():N}";
 }

@@ -55,6 +55,25 @@ public sealed class PostgresJournal : IEventJournal
     /// <inheritdoc />
     public async Task<IReadOnlyList<AppendOutcome>> AppendBatchAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken = default)
     {
+        var results = await WriteAsync(entries, atomic: true, cancellationToken).ConfigureAwait(false);
+        var outcomes = new AppendOutcome[results.Length];
+        for (var i = 0; i < results.Length; i++)
+        {
+            outcomes[i] = results[i].Outcome ?? throw results[i].Conflict!;
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Writes entries that belong to unrelated callers (group commit): no transaction spans them, so a
+    /// conflicting entry is reported in its own result and does not stop the others.
+    /// </summary>
+    internal Task<AppendResult[]> AppendIndependentAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken) =>
+        WriteAsync(entries, atomic: false, cancellationToken);
+
+    private async Task<AppendResult[]> WriteAsync(IReadOnlyList<JournalEntry> entries, bool atomic, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0)
         {
@@ -68,6 +87,7 @@ public sealed class PostgresJournal : IEventJournal
         }
 
         var outcomes = new AppendOutcome?[entries.Count];
+        var conflicts = new List<(int Index, string ExistingKind)>();
         NpgsqlConnection connection;
         try
         {
@@ -80,8 +100,8 @@ public sealed class PostgresJournal : IEventJournal
 
         await using (connection.ConfigureAwait(false))
         {
-            // A single entry needs no explicit transaction: its INSERT either writes it or writes nothing.
-            var transaction = entries.Count > 1
+            // An atomic batch of several entries runs in one transaction; otherwise each INSERT statement stands alone.
+            var transaction = atomic && entries.Count > 1
                 ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
                 : null;
             try
@@ -102,10 +122,10 @@ public sealed class PostgresJournal : IEventJournal
 
                 if (notInserted.Count > 0)
                 {
-                    await ResolveNotInsertedAsync(connection, transaction, entries, notInserted, outcomes, cancellationToken).ConfigureAwait(false);
+                    await CompareNotInsertedAsync(connection, transaction, entries, notInserted, outcomes, conflicts, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (transaction is not null)
+                if (transaction is not null && conflicts.Count == 0)
                 {
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -125,20 +145,47 @@ public sealed class PostgresJournal : IEventJournal
             }
         }
 
-        var result = new AppendOutcome[entries.Count];
-        for (var i = 0; i < result.Length; i++)
+        var results = new AppendResult[entries.Count];
+        if (conflicts.Count > 0)
         {
-            result[i] = outcomes[i] ?? throw new InvalidOperationException($"Journal entry {entries[i].StreamId}/{entries[i].Sequence} has no outcome.");
+            conflicts.Sort((a, b) => a.Index.CompareTo(b.Index));
+            var first = entries[conflicts[0].Index];
+            logger.LogWarning(
+                "Journal conflict on {StreamId}/{Sequence}: stored kind {ExistingKind}, attempted {AttemptedKind}; {Count} conflicting entr(y/ies) among {BatchSize}{Rejected}",
+                first.StreamId, first.Sequence, conflicts[0].ExistingKind, first.Kind, conflicts.Count, entries.Count, atomic ? ", batch rejected" : string.Empty);
+            foreach (var (index, existingKind) in conflicts)
+            {
+                var entry = entries[index];
+                var conflict = new JournalConflictException(entry.StreamId, entry.Sequence, existingKind, entry.Kind, atomic ? conflicts.Count : 1);
+                if (atomic)
+                {
+                    // Nothing was committed: the whole batch fails with its first conflict.
+                    Array.Fill(results, new AppendResult(null, conflict));
+                    return results;
+                }
+
+                results[index] = new AppendResult(null, conflict);
+            }
+        }
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (results[i].Conflict is null)
+            {
+                results[i] = new AppendResult(
+                    outcomes[i] ?? throw new InvalidOperationException($"Journal entry {entries[i].StreamId}/{entries[i].Sequence} has no outcome."),
+                    null);
+            }
         }
 
         if (logger.IsEnabled(LogLevel.Debug))
         {
             logger.LogDebug(
-                "Journal append of {Description}: {Appended} appended, {Duplicates} duplicate(s)",
-                Describe(entries), result.Count(o => o == AppendOutcome.Appended), result.Count(o => o == AppendOutcome.Duplicate));
+                "Journal append of {Description}: {Appended} appended, {Duplicates} duplicate(s), {Conflicts} conflict(s)",
+                Describe(entries), results.Count(r => r.Outcome == AppendOutcome.Appended), results.Count(r => r.Outcome == AppendOutcome.Duplicate), conflicts.Count);
         }
 
-        return result;
+        return results;
     }
 
     /// <inheritdoc />
@@ -251,15 +298,15 @@ public sealed class PostgresJournal : IEventJournal
         }
     }
 
-    private async Task ResolveNotInsertedAsync(
+    private static async Task CompareNotInsertedAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction? transaction,
         IReadOnlyList<JournalEntry> entries,
         List<int> notInserted,
         AppendOutcome?[] outcomes,
+        List<(int Index, string ExistingKind)> conflicts,
         CancellationToken cancellationToken)
     {
-        var conflicts = new List<(int Index, string ExistingKind)>();
         var resolved = new HashSet<int>();
         for (var start = 0; start < notInserted.Count; start += MaxRowsPerStatement)
         {
@@ -296,17 +343,6 @@ public sealed class PostgresJournal : IEventJournal
             throw new JournalException(
                 $"Journal entry {entries[missing].StreamId}/{entries[missing].Sequence} was neither written nor found; is oms_journal append-only?");
         }
-
-        if (conflicts.Count > 0)
-        {
-            conflicts.Sort((a, b) => a.Index.CompareTo(b.Index));
-            var (index, existingKind) = conflicts[0];
-            var entry = entries[index];
-            logger.LogWarning(
-                "Journal conflict on {StreamId}/{Sequence}: stored kind {ExistingKind}, attempted {AttemptedKind}; {Count} conflicting entr(y/ies), batch of {BatchSize} rejected",
-                entry.StreamId, entry.Sequence, existingKind, entry.Kind, conflicts.Count, entries.Count);
-            throw new JournalConflictException(entry.StreamId, entry.Sequence, existingKind, entry.Kind, conflicts.Count);
-        }
     }
 
     private static void AddArrays(NpgsqlCommand command, IReadOnlyList<JournalEntry> entries, List<int> indexes, bool withOrdinals)
@@ -336,6 +372,9 @@ public sealed class PostgresJournal : IEventJournal
         command.Parameters.Add(new NpgsqlParameter<string[]>("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = kinds });
         command.Parameters.Add(new NpgsqlParameter<string[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = payloads });
     }
+
+    /// <summary>One entry's result in a group write: an outcome, or the conflict it met.</summary>
+    internal readonly record struct AppendResult(AppendOutcome? Outcome, JournalConflictException? Conflict);
 
     private static string Describe(IReadOnlyList<JournalEntry> entries) =>
         entries.Count == 1
