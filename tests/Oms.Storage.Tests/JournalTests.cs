@@ -234,7 +234,8 @@ public sealed class JournalTests : IClassFixture<MigratedDatabaseFixture>, IAsyn
 
         Assert.All(calls, c => Assert.True(c.IsCompletedSuccessfully));
         Assert.Equal(199, await journal.GetLastSequenceAsync(stream));
-        Assert.Throws<ObjectDisposedException>(() => { _ = grouped.AppendAsync(stream, 200, "Fill", "{}"); });
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => grouped.AppendAsync(stream, 200, "Fill", "{}"));
+        await Assert.ThrowsAsync<ArgumentException>(() => grouped.AppendAsync(stream, 201, "Fill", "{oops"));
     }
 
     private static string NewStream() => $"account:{Guid.NewGuid():N}";

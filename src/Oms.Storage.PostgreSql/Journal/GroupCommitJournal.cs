@@ -34,11 +34,20 @@ public sealed class GroupCommitJournal : IEventJournal, IAsyncDisposable, IDispo
     public Task<AppendOutcome> AppendAsync(string streamId, long sequence, string kind, string jsonPayload, CancellationToken cancellationToken = default)
     {
         var entry = new JournalEntry(streamId, sequence, kind, jsonPayload);
-        entry.Validate();
+        try
+        {
+            entry.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            return Task.FromException<AppendOutcome>(ex);
+        }
+
         var pending = new Pending(entry);
         if (!queue.Writer.TryWrite(pending))
         {
-            throw new ObjectDisposedException(nameof(GroupCommitJournal), "The journal is shutting down; the entry was not written.");
+            return Task.FromException<AppendOutcome>(
+                new ObjectDisposedException(nameof(GroupCommitJournal), "The journal is shutting down; the entry was not written."));
         }
 
         return cancellationToken.CanBeCanceled ? pending.Completion.Task.WaitAsync(cancellationToken) : pending.Completion.Task;
