@@ -79,7 +79,7 @@ public sealed class LocalSecretStore : ISecretStoreBackend
         cancellationToken.ThrowIfCancellationRequested();
         if (_options.UseFile)
         {
-            using var document = LoadFile(null, null);
+            using var file = LoadFile(null, null);
         }
 
         return Task.CompletedTask;
@@ -91,8 +91,8 @@ public sealed class LocalSecretStore : ISecretStoreBackend
         var sources = new Dictionary<SecretField, string>();
         if (_options.UseFile)
         {
-            using var document = LoadFile(venue, account);
-            if (document is not null && TryFindAccount(document.RootElement, venue, account, out var entry))
+            using var file = LoadFile(venue, account);
+            if (file is not null && TryFindAccount(file.Document.RootElement, venue, account, out var entry))
             {
                 foreach (var field in SecretFieldNames.All)
                 {
@@ -152,7 +152,7 @@ public sealed class LocalSecretStore : ISecretStoreBackend
             _time.GetUtcNow());
     }
 
-    private JsonDocument? LoadFile(Venue? venue, AccountId? account)
+    private LoadedFile? LoadFile(Venue? venue, AccountId? account)
     {
         byte[] bytes;
         try
@@ -175,27 +175,26 @@ public sealed class LocalSecretStore : ISecretStoreBackend
 
         try
         {
+            // The document reads straight from the bytes: they are cleared when the LoadedFile is disposed.
             var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
+                Array.Clear(bytes);
                 throw new SecretStoreException(SecretStoreErrorKind.Malformed, Description,
                     SecretStoreException.Compose(Description, "the secrets file is not a JSON object of venues", venue, account, _filePath),
                     venue, account, _filePath);
             }
 
-            return document;
+            return new LoadedFile(document, bytes);
         }
         catch (JsonException ex)
         {
+            Array.Clear(bytes);
             // The parser's message can quote the offending text: report the position only.
             throw new SecretStoreException(SecretStoreErrorKind.Malformed, Description,
                 SecretStoreException.Compose(Description, $"the secrets file is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})", venue, account, _filePath),
                 venue, account, _filePath);
-        }
-        finally
-        {
-            Array.Clear(bytes);
         }
     }
 
@@ -245,6 +244,17 @@ public sealed class LocalSecretStore : ISecretStoreBackend
             Interlocked.Exchange(ref _permissionWarningLogged, 1) == 0)
         {
             _logger.LogWarning("The local secrets file {Path} is accessible to other users (mode {Mode}); run: chmod 600 {Path}", _filePath, mode, _filePath);
+        }
+    }
+
+    private sealed class LoadedFile(JsonDocument document, byte[] bytes) : IDisposable
+    {
+        public JsonDocument Document { get; } = document;
+
+        public void Dispose()
+        {
+            Document.Dispose();
+            Array.Clear(bytes);
         }
     }
 }
