@@ -1,0 +1,3 @@
+global using Grpc.Core;
+global using Xunit;
+global using Wire = Oms.Gateway.V1;
