@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -37,10 +38,10 @@ internal sealed class FakeVaultServer : IAsyncDisposable
 
     public int FailureStatus { get; set; } = 500;
 
-    public static async Task<FakeVaultServer> StartAsync(FakeTimeProvider time)
+    public static async Task<FakeVaultServer> StartAsync(FakeTimeProvider time, X509Certificate2? certificate = null)
     {
         var server = new FakeVaultServer(time);
-        server._host = await KestrelHost.StartAsync(server.HandleAsync);
+        server._host = await KestrelHost.StartAsync(server.HandleAsync, certificate);
         return server;
     }
 

@@ -453,6 +453,37 @@ public sealed class VaultSecretStoreTests : SecretsTestBase, IAsyncLifetime
         AssertNoSecretsLeaked(status, failure);
     }
 
+    [Fact]
+    public async Task Trusts_a_private_CA_for_Vault_over_TLS()
+    {
+        using var certificate = TestCertificates.CreateLoopback();
+        await using var tlsVault = await FakeVaultServer.StartAsync(Time, certificate);
+        var account = NewAccount();
+        var apiKey = Leaks.Text(TestSecrets.NewText(), "api key");
+        tlsVault.PutSecret(Mount, PathOf(Venue.Binance, account), new Dictionary<string, string>
+        {
+            ["api_key"] = apiKey,
+            ["hmac_secret"] = Leaks.Text(TestSecrets.NewText(), "hmac secret"),
+        });
+        var token = Leaks.Text(TestSecrets.NewVaultToken(), "vault token");
+        tlsVault.AddToken(token, TimeSpan.FromHours(1), renewable: true, allowedPrefixes: "secret/");
+        var caFile = Path.Combine(Directory.CreateTempSubdirectory("oms-vault-ca-").FullName, "ca.pem");
+        await File.WriteAllTextAsync(caFile, certificate.ExportCertificatePem());
+        var trusting = new VaultSecretStoreOptions { Address = tlsVault.Address.ToString(), CaCertificateFile = caFile, Auth = { Token = token }, MaxReadRetries = 0 };
+        var untrusting = new VaultSecretStoreOptions { Address = tlsVault.Address.ToString(), Auth = { Token = token }, MaxReadRetries = 0 };
+        using var store = CreateStore(trusting);
+        using var strict = CreateStore(untrusting);
+
+        var credentials = await store.ReadAsync(Venue.Binance, account, null, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<SecretStoreException>(() => strict.ReadAsync(Venue.Binance, account, null, CancellationToken.None));
+
+        Assert.StartsWith("https://", tlsVault.Address.ToString(), StringComparison.Ordinal);
+        Assert.Equal(apiKey, credentials.ApiKey.Reveal());
+        Assert.Equal(SecretStoreErrorKind.StoreUnavailable, error.Kind);
+        Assert.Contains("SecureConnectionError", error.Message, StringComparison.Ordinal);
+        AssertNoSecretsLeaked(credentials, error);
+    }
+
     private sealed class RecordingListener : ICredentialRotationListener
     {
         public List<CredentialsRotated> Rotations { get; } = [];
