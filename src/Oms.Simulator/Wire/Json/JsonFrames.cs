@@ -21,6 +21,16 @@ public static class JsonFrames
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Writes <c>{"subscriptionId":n,"event":…}</c> with a writer callback (tests and one-off frames).</summary>
+    public static void WrapSubscriptionTo(Utf8JsonWriter writer, int subscriptionId, Action<Utf8JsonWriter> writeEvent)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("subscriptionId", subscriptionId);
+        writer.WritePropertyName("event");
+        writeEvent(writer);
+        writer.WriteEndObject();
+    }
+
     /// <summary><c>{"subscriptionId":n,"event":&lt;payload&gt;}</c> (spot WS API user data).</summary>
     public static byte[] WrapSubscription(int subscriptionId, ReadOnlySpan<byte> payload) =>
         Concat("{\"subscriptionId\":" + subscriptionId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",\"event\":", payload, "}");

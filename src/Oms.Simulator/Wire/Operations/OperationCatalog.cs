@@ -31,7 +31,6 @@ public sealed class OperationCatalog
         }
 
         var slash = name.IndexOf('/', StringComparison.Ordinal);
-        return slash > 0 && name[0] == 'v' && ws.TryGetValue(name[(slash + 1)..], out operation!) ||
-               ws.TryGetValue(name, out operation!);
+        return slash > 0 && name[0] == 'v' && ws.TryGetValue(name[(slash + 1)..], out operation!);
     }
 }

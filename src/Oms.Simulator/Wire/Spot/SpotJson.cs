@@ -107,8 +107,11 @@ public static class SpotJson
         }
     }
 
-    /// <summary>GET /api/v3/order, openOrders and allOrders element.</summary>
-    public static void WriteOrder(Utf8JsonWriter w, SpotOrderView o, SymbolFormat f)
+    /// <summary>
+    /// GET /api/v3/order (<paramref name="listLayout"/> false) or an openOrders/allOrders element (true). Binance's
+    /// documented examples differ only in the position of origQuoteOrderQty relative to workingTime; both are followed.
+    /// </summary>
+    public static void WriteOrder(Utf8JsonWriter w, SpotOrderView o, SymbolFormat f, bool listLayout = false)
     {
         w.WriteStartObject();
         w.WriteString("symbol", o.Symbol);
@@ -124,15 +127,39 @@ public static class SpotJson
         w.WriteString("type", o.Type.ToWire());
         w.WriteString("side", o.Side.ToWire());
         w.WriteFixed("stopPrice", o.StopPrice, f.PriceScale);
+        if (o.TrailingDelta is { } trailingDelta)
+        {
+            w.WriteNumber("trailingDelta", trailingDelta);
+            w.WriteNumber("trailingTime", o.TrailingTime ?? -1);
+        }
+
         w.WriteFixed("icebergQty", o.IcebergQty, f.QtyScale);
         w.WriteNumber("time", o.Time);
         w.WriteNumber("updateTime", o.UpdateTime);
         w.WriteBoolean("isWorking", o.IsWorking);
-        w.WriteNumber("workingTime", o.IsWorking ? o.WorkingTime : -1);
-        w.WriteFixed("origQuoteOrderQty", o.OrigQuoteOrderQty, f.QuoteScale);
-        WriteTrailingAndStrategy(w, o);
-        WritePrevented(w, o, f);
+        if (listLayout)
+        {
+            w.WriteFixed("origQuoteOrderQty", o.OrigQuoteOrderQty, f.QuoteScale);
+            w.WriteNumber("workingTime", o.IsWorking ? o.WorkingTime : -1);
+        }
+        else
+        {
+            w.WriteNumber("workingTime", o.IsWorking ? o.WorkingTime : -1);
+            w.WriteFixed("origQuoteOrderQty", o.OrigQuoteOrderQty, f.QuoteScale);
+        }
+
+        if (o.StrategyId is { } strategyId)
+        {
+            w.WriteNumber("strategyId", strategyId);
+        }
+
+        if (o.StrategyType is { } strategyType)
+        {
+            w.WriteNumber("strategyType", strategyType);
+        }
+
         w.WriteString("selfTradePreventionMode", o.SelfTradePreventionMode.ToWire());
+        WritePrevented(w, o, f);
         w.WriteEndObject();
     }
 

@@ -457,7 +457,7 @@ public static class SpotOperations
             w.WriteStartArray();
             foreach (var order in orders)
             {
-                SpotJson.WriteOrder(w, order, venue.Format(order.Symbol));
+                SpotJson.WriteOrder(w, order, venue.Format(order.Symbol), listLayout: true);
             }
 
             w.WriteEndArray();

@@ -16,7 +16,7 @@ namespace Oms.Simulator.Wire.WebSockets;
 /// <summary>
 /// WebSocket routes: WS API (<c>/ws-api/v3</c>, <c>/ws-fapi/v1</c>), spot streams (<c>/ws/…</c>, <c>/stream</c>) and
 /// USDⓈ-M routed streams (<c>/public</c>, <c>/market</c>, <c>/private</c> with <c>/ws</c> or <c>/stream</c>).
-/// Each handshake counts as a connection attempt (per-IP limit) and costs request weight (spot 2, futures 5).
+/// Each handshake counts as a connection attempt (per-IP limit); WS API handshakes also cost request weight (spot 2, futures 5).
 /// </summary>
 public static class WebSocketEndpoints
 {
@@ -41,7 +41,7 @@ public static class WebSocketEndpoints
 
     private static async Task AcceptWsApiAsync(HttpContext http, SimulatorRuntime runtime, MarketKind market)
     {
-        if (!await AdmitAsync(http, runtime, market).ConfigureAwait(false))
+        if (!await AdmitAsync(http, runtime, market, chargeWeight: true).ConfigureAwait(false))
         {
             return;
         }
@@ -54,7 +54,7 @@ public static class WebSocketEndpoints
 
     private static async Task AcceptStreamAsync(HttpContext http, SimulatorRuntime runtime, MarketKind market, StreamRoute route, bool combined, string? pathStreams)
     {
-        if (!await AdmitAsync(http, runtime, market).ConfigureAwait(false))
+        if (!await AdmitAsync(http, runtime, market, chargeWeight: false).ConfigureAwait(false))
         {
             return;
         }
@@ -106,7 +106,7 @@ public static class WebSocketEndpoints
         await RunAsync(http, runtime, connection).ConfigureAwait(false);
     }
 
-    private static async Task<bool> AdmitAsync(HttpContext http, SimulatorRuntime runtime, MarketKind market)
+    private static async Task<bool> AdmitAsync(HttpContext http, SimulatorRuntime runtime, MarketKind market, bool chargeWeight)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -118,7 +118,8 @@ public static class WebSocketEndpoints
         var venue = runtime.Venue(market);
         var ip = ClientIp(http);
         var now = venue.NowMs;
-        var error = venue.Limiter.TryConnect(ip, now) ?? venue.Limiter.TryConsumeWeight(ip, market == MarketKind.Spot ? 2 : 5, now);
+        var error = venue.Limiter.TryConnect(ip, now)
+            ?? (chargeWeight ? venue.Limiter.TryConsumeWeight(ip, market == MarketKind.Spot ? 2 : 5, now) : null);
         if (error is null)
         {
             return true;

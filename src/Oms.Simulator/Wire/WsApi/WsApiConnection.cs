@@ -228,6 +228,11 @@ public sealed class WsApiConnection : WsConnection
 
     private Operation? ResolveOperation(string method)
     {
+        if (catalog.Ws.TryGetValue(method, out var exact))
+        {
+            return exact;
+        }
+
         var name = method;
         var slash = method.IndexOf('/', StringComparison.Ordinal);
         if (slash > 0 && method[0] == 'v')
