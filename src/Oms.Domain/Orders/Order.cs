@@ -118,7 +118,12 @@ public sealed class Order
 
         var filledAfter = FilledQuantity + fill.Quantity;
         // A quote-sized market order completes when the venue says so (its quantity is unknown up front).
-        var complete = Quantity > 0m && filledAfter >= Quantity;
+        // While an amend is in flight the venue may already work the larger quantity, so completion is judged against
+        // the larger of the current and the pending quantity: judging it against the old, smaller quantity would mark
+        // the order Filled too early, and the venue's further fills would then be refused. Replace and RejectReplace
+        // settle the status once the venue has said which terms hold.
+        var target = Math.Max(Quantity, PendingQuantity ?? 0m);
+        var complete = target > 0m && filledAfter >= target;
         var trigger = complete ? OrderTrigger.FullFill : OrderTrigger.PartialFill;
         var transition = OrderStateMachine.Lookup(Status, trigger);
         if (transition.Kind == TransitionKind.Invalid)
@@ -178,34 +183,56 @@ public sealed class Order
         return update;
     }
 
+    /// <summary>
+    /// The venue refused an amend; the order keeps its terms. Where the table keeps the status (for example a cancel was
+    /// sent while the amend was in flight) an amend still pending is forgotten all the same, so its terms can never be
+    /// applied later by mistake.
+    /// </summary>
     public OrderUpdate RejectReplace(string reason, string? venueCode, DateTimeOffset at)
     {
-        var update = Move(OrderTrigger.ReplaceReject, at, s => new OrderReplaceRejected { Account = Account, ClientOrderId = ClientOrderId, Timestamp = at, Status = s, Reason = reason, VenueCode = venueCode });
-        if (update.Outcome == OrderUpdateOutcome.Applied)
-        {
-            PendingQuantity = null;
-            PendingLimitPrice = null;
-            LastVenueError = venueCode is null ? reason : $"{venueCode}: {reason}";
-        }
-        return update;
+        var transition = OrderStateMachine.Lookup(Status, OrderTrigger.ReplaceReject);
+        if (transition.Kind == TransitionKind.Invalid) return OrderUpdate.Invalid($"order {ClientOrderId} in status {Status} cannot take {OrderTrigger.ReplaceReject}");
+        var amendPending = PendingQuantity is not null || PendingLimitPrice is not null;
+        if (transition.Kind == TransitionKind.Stay && !amendPending) return OrderUpdate.Unchanged;
+        PendingQuantity = null;
+        PendingLimitPrice = null;
+        LastVenueError = venueCode is null ? reason : $"{venueCode}: {reason}";
+        // Fills that arrived while an amend up was pending may already cover the quantity that still holds.
+        Status = SettleFilled(transition.Resolve(Status, FilledQuantity > 0m));
+        UpdatedAt = at;
+        return OrderUpdate.Applied(new OrderReplaceRejected { Account = Account, ClientOrderId = ClientOrderId, Timestamp = at, Status = Status, Reason = reason, VenueCode = venueCode });
     }
 
-    /// <summary>The venue confirmed an amend to the given terms (null keeps the current value).</summary>
+    /// <summary>
+    /// The venue confirmed an amend to the given terms (null keeps the pending, else the current value). Where the table
+    /// keeps the status (a cancel is in flight) the confirmed terms still apply: they are venue truth and decide when the
+    /// order is complete. A confirmation that changes nothing is <see cref="OrderUpdateOutcome.Unchanged"/> there.
+    /// </summary>
     public OrderUpdate Replace(decimal? quantity, decimal? limitPrice, VenueOrderId? venueOrderId, DateTimeOffset at)
     {
         var transition = OrderStateMachine.Lookup(Status, OrderTrigger.Replace);
         if (transition.Kind == TransitionKind.Invalid) return OrderUpdate.Invalid($"order {ClientOrderId} in status {Status} cannot be replaced");
-        if (transition.Kind == TransitionKind.Stay) return OrderUpdate.Unchanged;
-        Quantity = quantity ?? PendingQuantity ?? Quantity;
-        LimitPrice = limitPrice ?? PendingLimitPrice ?? LimitPrice;
-        if (venueOrderId is not null) VenueOrderId = venueOrderId;
+        var newQuantity = quantity ?? PendingQuantity ?? Quantity;
+        var newLimitPrice = limitPrice ?? PendingLimitPrice ?? LimitPrice;
+        var newVenueOrderId = venueOrderId ?? VenueOrderId;
+        if (transition.Kind == TransitionKind.Stay && newQuantity == Quantity && newLimitPrice == LimitPrice
+            && newVenueOrderId == VenueOrderId && PendingQuantity is null && PendingLimitPrice is null)
+        {
+            return OrderUpdate.Unchanged;
+        }
+        Quantity = newQuantity;
+        LimitPrice = newLimitPrice;
+        VenueOrderId = newVenueOrderId;
         PendingQuantity = null;
         PendingLimitPrice = null;
-        var complete = FilledQuantity >= Quantity;
-        Status = complete ? OrderStatus.Filled : transition.Resolve(Status, FilledQuantity > 0m);
+        Status = SettleFilled(transition.Resolve(Status, FilledQuantity > 0m));
         UpdatedAt = at;
         return OrderUpdate.Applied(new OrderReplaced { Account = Account, ClientOrderId = ClientOrderId, Timestamp = at, Status = Status, Quantity = Quantity, LimitPrice = LimitPrice, VenueOrderId = VenueOrderId });
     }
+
+    /// <summary>Once the terms are settled, an open order whose fills cover its quantity is filled.</summary>
+    private OrderStatus SettleFilled(OrderStatus status) =>
+        !OrderStateMachine.IsTerminal(status) && Quantity > 0m && FilledQuantity >= Quantity ? OrderStatus.Filled : status;
 
     /// <summary>A conditional order's trigger fired; the status does not change.</summary>
     public OrderUpdate MarkTriggered(VenueOrderId? triggeredOrderId, DateTimeOffset at)

@@ -1,0 +1,3 @@
+global using Oms.Domain;
+global using Oms.Domain.Tests.Support;
+global using Xunit;
