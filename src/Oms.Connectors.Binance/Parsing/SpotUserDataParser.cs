@@ -89,6 +89,21 @@ public sealed class SpotUserDataParser
         throw new BinanceProtocolException("a user-data event has no 'e' (event type)");
     }
 
+    /// <summary>The event type text (<c>"e"</c>), or null when there is none.</summary>
+    public static string? PeekTypeName(ReadOnlySpan<byte> eventJson)
+    {
+        var reader = new Utf8JsonReader(eventJson);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isType = reader.ValueSpan.SequenceEqual("e"u8);
+            if (!reader.Read()) return null;
+            if (isType) return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            reader.Skip();
+        }
+        return null;
+    }
+
     private static DateTimeOffset ReadEventTime(ReadOnlySpan<byte> eventJson)
     {
         using var document = JsonDocument.Parse(eventJson.ToArray());
