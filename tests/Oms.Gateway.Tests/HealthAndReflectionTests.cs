@@ -45,4 +45,13 @@ public sealed class HealthAndReflectionTests(SiloFixture silo)
         using var onGrpcPort = await http.SendAsync(request);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, onGrpcPort.StatusCode);
     }
+
+    [Fact]
+    public async Task Plain_http_health_answers_on_the_http_port_for_container_probes()
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{silo.DashboardPort}/healthz"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
 }

@@ -27,11 +27,16 @@ public static class OmsSilo
         return builder;
     }
 
-    /// <summary>Maps the gRPC gateway (with health and reflection) and the dashboard.</summary>
+    /// <summary>Maps the gRPC gateway (with health and reflection), the dashboard and the HTTP health endpoint.</summary>
     public static WebApplication MapOmsSilo(this WebApplication app)
     {
         app.MapOmsGateway();
         app.MapOmsDashboard();
+        // Plain HTTP readiness for probes that cannot speak gRPC (container platforms): 200 when SERVING, else 503.
+        app.MapHealthChecks(HealthPath);
         return app;
     }
+
+    /// <summary>Path of the HTTP health endpoint (the same checks as grpc.health.v1).</summary>
+    public const string HealthPath = "/healthz";
 }

@@ -32,10 +32,19 @@ public sealed class DevelopmentTokenIssuer(
         string? path = null;
         if (!string.IsNullOrWhiteSpace(settings.TokenFile))
         {
-            path = Path.GetFullPath(settings.TokenFile, Directory.GetCurrentDirectory());
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, token + "\n", cancellationToken).ConfigureAwait(false);
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var target = Path.GetFullPath(settings.TokenFile, Directory.GetCurrentDirectory());
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                await File.WriteAllTextAsync(target, token + "\n", cancellationToken).ConfigureAwait(false);
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                path = target;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A read-only working directory (containers) must not stop the silo: the console still has the token.
+                logger.LogWarning("Could not write the development token to {TokenFile}: {Error}", target, ex.Message);
+            }
         }
 
         // Straight to the console, never through the logger: log files must not hold credentials.
