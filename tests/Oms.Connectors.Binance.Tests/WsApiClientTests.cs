@@ -421,6 +421,83 @@ public sealed class WsApiClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dropped_stream_session_reports_the_loss_and_resubscribes_with_a_possible_gap()
+    {
+        var (_, pool, context) = Create();
+        var listener = new RecordingListener();
+        await pool.SubscribeUserDataAsync(new SpotUserDataDispatcher(context, Account, listener));
+        pool.Start();
+        var first = await _server.WaitForConnectionAsync(1);
+        await Eventually(() => listener.Active.Count == 1, "first subscription");
+
+        first.Drop();
+        await Eventually(() => !listener.Lost.IsEmpty, "the loss was reported");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await _server.WaitForConnectionAsync(2);
+        await Eventually(() => listener.Active.Count == 2, "resubscribed");
+
+        Assert.Equal([false, true], listener.Active);
+    }
+
+    [Fact]
+    public async Task Event_stream_terminated_moves_the_stream_to_a_new_session_and_flags_a_gap()
+    {
+        var (_, pool, context) = Create();
+        var listener = new RecordingListener();
+        await pool.SubscribeUserDataAsync(new SpotUserDataDispatcher(context, Account, listener));
+        pool.Start();
+        var first = await _server.WaitForConnectionAsync(1);
+        await Eventually(() => listener.Active.Count == 1, "first subscription");
+
+        await first.SendEventAsync(first.SubscriptionId!.Value, Samples.Json("spot-user-data/eventStreamTerminated.json").GetProperty("event").GetRawText());
+        await _server.WaitForConnectionAsync(2);
+        await Eventually(() => listener.Active.Count == 2, "resubscribed");
+
+        Assert.Equal([false, true], listener.Active);
+        Assert.Single(listener.Lost);
+        Assert.Contains(listener.Messages, m => m.Type == SpotUserDataEventType.EventStreamTerminated);
+    }
+
+    [Fact]
+    public async Task Unsubscribe_ends_the_subscription_and_drops_later_events()
+    {
+        var (_, pool, context) = Create();
+        var listener = new RecordingListener();
+        await pool.SubscribeUserDataAsync(new SpotUserDataDispatcher(context, Account, listener));
+        pool.Start();
+        var connection = await _server.WaitForConnectionAsync(1);
+        await Eventually(() => listener.Active.Count == 1, "subscribed");
+        var subscriptionId = connection.SubscriptionId!.Value;
+
+        var result = await Within(pool.UnsubscribeUserDataAsync());
+        await connection.SendEventAsync(subscriptionId, Samples.Json("spot-user-data/balanceUpdate.json").GetProperty("event").GetRawText());
+        await Within(pool.WaitForOpenSessionAsync(CancellationToken.None));
+
+        Assert.True(result.Value);
+        var request = _server.Requests.Single(r => r.Method == "userDataStream.unsubscribe");
+        Assert.Equal(subscriptionId, request.Params.GetProperty("subscriptionId").GetInt64());
+        Assert.Empty(listener.Messages);
+    }
+
+    [Fact]
+    public async Task Malformed_user_data_events_are_skipped_and_counted()
+    {
+        var (_, pool, context) = Create();
+        var listener = new RecordingListener();
+        var dispatcher = new SpotUserDataDispatcher(context, Account, listener);
+        await pool.SubscribeUserDataAsync(dispatcher);
+        pool.Start();
+        var connection = await _server.WaitForConnectionAsync(1);
+        await Eventually(() => listener.Active.Count == 1, "subscribed");
+
+        await connection.SendEventAsync(connection.SubscriptionId!.Value, "{\"e\":\"executionReport\",\"E\":1,\"s\":\"BTCUSDT\",\"x\":\"WHAT\"}");
+        await connection.SendEventAsync(connection.SubscriptionId.Value, Samples.Json("spot-user-data/outboundAccountPosition.json").GetProperty("event").GetRawText());
+        await Eventually(() => listener.Messages.Count == 1, "the good event arrived");
+
+        Assert.Equal(1, dispatcher.MalformedEvents);
+    }
+
+    [Fact]
     public void Backoff_doubles_up_to_the_maximum_with_equal_jitter()
     {
         var low = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), () => 0.0);

@@ -492,9 +492,6 @@ internal sealed class BinanceWsApiSession : IAsyncDisposable
         socket?.Dispose();
     }
 
-    /// <summary>Tears the connection down without a close handshake (tests of dropped connections use the server side instead).</summary>
-    public void Abort() => _socket?.Abort();
-
     public async ValueTask DisposeAsync()
     {
         await CloseAsync("disposed", CancellationToken.None).ConfigureAwait(false);

@@ -129,6 +129,23 @@ public sealed class BinanceWsApiSessionPool : IAsyncDisposable
         if (session is { State: WsSessionState.Open }) await SubscribeAsync(session, overlapping: false, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Ends the user-data subscription (<c>userDataStream.unsubscribe</c>) and forgets the handler.</summary>
+    public async Task<BinanceResult<bool>> UnsubscribeUserDataAsync(CancellationToken cancellationToken = default)
+    {
+        BinanceWsApiSession? session;
+        lock (_gate)
+        {
+            _userData = null;
+            session = _slots.FirstOrDefault(s => s?.UserDataSubscriptionId is not null);
+        }
+        if (session?.UserDataSubscriptionId is not { } subscriptionId) return BinanceResult<bool>.Ok(false);
+        var call = new WsCall("userDataStream.unsubscribe", new BinanceParameters(1).Add("subscriptionId", subscriptionId), WsSecurity.None,
+            SpotEndpointCosts.UserDataUnsubscribe, RatePriority.RiskReducing, $"unsubscribe the user-data stream of account {Account}", ReadOnly: true);
+        var result = await session.SendAsync(call, static _ => true, null, cancellationToken).ConfigureAwait(false);
+        if (result.Success) session.UserDataSubscriptionId = null;
+        return result;
+    }
+
     /// <summary>Sends a request on the least busy open session; <see cref="VenueErrorKind.Network"/> (not sent) when none is open, so the caller can use REST.</summary>
     internal ValueTask<BinanceResult<T>> SendAsync<T>(WsCall call, WsResultParser<T> parser, Func<int, string, JsonElement, T?>? errorData,
         CancellationToken cancellationToken)
