@@ -41,8 +41,8 @@ public sealed record OrderSpec
         static Denial Bad(string reason) => new(DenialCode.InvalidOrder, reason);
         if (!Enum.IsDefined(Side)) return Bad($"side {(int)Side} is not a known side");
         if (!Enum.IsDefined(Type)) return Bad($"type {(int)Type} is not a known order type");
-        if (!Enum.IsDefined(TimeInForce)) return Bad($"time in force {(int)TimeInForce} is not known");
-        if (!Enum.IsDefined(PositionSide)) return Bad($"position side {(int)PositionSide} is not known");
+        if (!Enum.IsDefined(TimeInForce)) return Bad($"time_in_force {(int)TimeInForce} is not known");
+        if (!Enum.IsDefined(PositionSide)) return Bad($"position_side {(int)PositionSide} is not known");
 
         if (QuoteQuantity is { } quote)
         {
@@ -67,6 +67,7 @@ public sealed record OrderSpec
         if (Type == OrderType.TrailingStopMarket)
         {
             if (TrailingPercent is not (> 0m and <= 20m)) return Bad("trailing_percent must be in (0, 20] for TRAILING_STOP_MARKET orders");
+            if (ActivationPrice is <= 0m) return Bad($"activation_price {ActivationPrice} must be positive");
         }
         else if (TrailingPercent is not null || ActivationPrice is not null)
         {
@@ -74,9 +75,9 @@ public sealed record OrderSpec
         }
 
         if (IsMarketType && TimeInForce is TimeInForce.Gtx)
-            return Bad($"time in force GTX (post-only) is not allowed on {Type} orders");
+            return Bad($"time_in_force GTX (post-only) is not allowed on {Type} orders");
         if (Type == OrderType.LimitMaker && TimeInForce is TimeInForce.Ioc or TimeInForce.Fok)
-            return Bad($"time in force {TimeInForce} contradicts LIMIT_MAKER (post-only)");
+            return Bad($"time_in_force {TimeInForce} contradicts LIMIT_MAKER (post-only)");
 
         if (DisplayQuantity is { } display && (display <= 0m || display >= Quantity || needsLimit is false))
             return Bad($"display_quantity {display} must be positive, below quantity {Quantity}, and only on limit orders");

@@ -33,8 +33,9 @@ public readonly partial record struct AccountId
 }
 
 /// <summary>
-/// The OMS-assigned client order id sent to the venue. Venue-legal on every supported venue:
-/// 1-36 characters of <c>[A-Za-z0-9._:/-]</c>.
+/// The OMS-assigned client order id sent to the venue: 1-36 characters of <c>[A-Za-z0-9._:/-]</c>, which is what
+/// Binance accepts. Bybit (<c>[A-Za-z0-9_-]</c>, at most 36) and OKX (letters and digits, at most 32) accept less:
+/// check <see cref="IsLegalOn(Venue)"/> before sending an id to a venue. Ids of 1-32 letters and digits are legal everywhere.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("oms.ClientOrderId")]
 public readonly partial record struct ClientOrderId
@@ -55,10 +56,25 @@ public readonly partial record struct ClientOrderId
 
     public static bool IsValid([NotNullWhen(true)] string? value) => value is not null && Pattern().IsMatch(value);
 
+    /// <summary>Whether the venue accepts this id as its client order id (<c>newClientOrderId</c>, <c>orderLinkId</c>, <c>clOrdId</c>).</summary>
+    public bool IsLegalOn(Venue venue) => Value is not null && venue switch
+    {
+        Venue.Binance => Pattern().IsMatch(Value),
+        Venue.Bybit => BybitPattern().IsMatch(Value),
+        Venue.Okx => OkxPattern().IsMatch(Value),
+        _ => false,
+    };
+
     public override string ToString() => Value;
 
     [GeneratedRegex("^[A-Za-z0-9._:/-]{1,36}$")]
     private static partial Regex Pattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,36}$")]
+    private static partial Regex BybitPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9]{1,32}$")]
+    private static partial Regex OkxPattern();
 }
 
 /// <summary>The id a venue gave an order.</summary>
@@ -81,9 +97,14 @@ public readonly record struct InstrumentId
 {
     public InstrumentId(Venue venue, MarketType market, string symbol)
     {
-        if (string.IsNullOrWhiteSpace(symbol) || symbol.Length > 32 || symbol.Any(char.IsWhiteSpace))
+        if (!IsValidSymbol(symbol))
         {
-            throw new DomainException(DomainErrorCode.InvalidIdentifier, $"symbol '{symbol}' is invalid");
+            throw new DomainException(DomainErrorCode.InvalidIdentifier,
+                $"symbol '{symbol}' is invalid: use 1-32 characters without white space or ':'");
+        }
+        if (!Enum.IsDefined(venue) || !Enum.IsDefined(market))
+        {
+            throw new DomainException(DomainErrorCode.InvalidIdentifier, $"instrument venue {(int)venue} or market {(int)market} is not known");
         }
         Venue = venue;
         Market = market;
@@ -109,17 +130,26 @@ public readonly record struct InstrumentId
         id = default;
         var parts = text?.Split(':');
         if (parts is not { Length: 3 }) return false;
-        if (!Enum.TryParse<Venue>(parts[0], ignoreCase: true, out var venue) || !Enum.IsDefined(venue)) return false;
+        // Names only: Enum.TryParse would also take numbers ("1") and comma-joined flags ("BINANCE,BYBIT" is OKX).
+        if (!parts[0].All(char.IsAsciiLetter)
+            || !Enum.TryParse<Venue>(parts[0], ignoreCase: true, out var venue) || !Enum.IsDefined(venue)) return false;
         MarketType? market = parts[1].ToUpperInvariant() switch
         {
             "SPOT" => MarketType.Spot,
             "USDM" or "USDMFUTURES" => MarketType.UsdMFutures,
             _ => null,
         };
-        if (market is null || string.IsNullOrWhiteSpace(parts[2]) || parts[2].Length > 32) return false;
+        if (market is null || !IsValidSymbol(parts[2])) return false;
         id = new InstrumentId(venue, market.Value, parts[2]);
         return true;
     }
+
+    /// <summary>
+    /// A symbol is 1-32 characters without white space or ':' (the separator of the text form, so that
+    /// <see cref="Parse"/> reads back every <see cref="ToString"/>).
+    /// </summary>
+    private static bool IsValidSymbol([NotNullWhen(true)] string? symbol) =>
+        !string.IsNullOrEmpty(symbol) && symbol.Length <= 32 && !symbol.Any(c => char.IsWhiteSpace(c) || c == ':');
 
     private static string MarketName(MarketType market) => market switch
     {
