@@ -13,6 +13,7 @@ public sealed class WsClient : IAsyncDisposable
     private readonly ClientWebSocket socket = new();
     private readonly Channel<JsonElement> messages = Channel.CreateUnbounded<JsonElement>();
     private readonly CancellationTokenSource stop = new();
+    private readonly List<JsonElement> unmatched = [];
     private Task? receiver;
 
     public WebSocketCloseStatus? CloseStatus { get; private set; }
@@ -33,9 +34,22 @@ public sealed class WsClient : IAsyncDisposable
 
     public Task SendAsync(object message) => SendAsync(JsonSerializer.Serialize(message));
 
-    /// <summary>Next message matching <paramref name="match"/> (others are skipped); fails after a generous timeout.</summary>
+    /// <summary>
+    /// Next message matching <paramref name="match"/>, oldest first; messages that do not match are kept for later
+    /// calls. Fails after a generous timeout.
+    /// </summary>
     public async Task<JsonElement> ReceiveAsync(Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
     {
+        for (var i = 0; i < unmatched.Count; i++)
+        {
+            if (match is null || match(unmatched[i]))
+            {
+                var found = unmatched[i];
+                unmatched.RemoveAt(i);
+                return found;
+            }
+        }
+
         using var cts = new CancellationTokenSource(timeout ?? Wait);
         while (true)
         {
@@ -57,6 +71,8 @@ public sealed class WsClient : IAsyncDisposable
             {
                 return message;
             }
+
+            unmatched.Add(message);
         }
     }
 
@@ -146,6 +162,7 @@ public sealed class WsClient : IAsyncDisposable
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
                         CloseStatus = result.CloseStatus;
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
                         return;
                     }
 

@@ -235,6 +235,7 @@ public abstract class WsConnection
             }
         }
 
-        await lifetime.CancelAsync().ConfigureAwait(false);
+        // Give the client a moment to answer the close frame; the receive loop ends on its reply (or on this timeout).
+        lifetime.CancelAfter(TimeSpan.FromSeconds(5));
     }
 }

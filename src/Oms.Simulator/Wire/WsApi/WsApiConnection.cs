@@ -29,6 +29,8 @@ public sealed class WsApiConnection : WsConnection
     private readonly bool returnRateLimitsDefault;
     private readonly object gate = new();
     private readonly Dictionary<int, Subscription> subscriptions = [];
+    private readonly List<byte[]> deferredEvents = [];
+    private bool deferEvents;
     private int nextSubscriptionId;
     private ApiCredential? session;
     private long? authorizedSince;
@@ -190,8 +192,37 @@ public sealed class WsApiConnection : WsConnection
             return;
         }
 
-        var auth = new AuthInput { SignedPayload = parameters.SortedPayload, SessionCredential = Session };
-        var outcome = venue.Execute(operation, parameters, auth, Transport.WsApi, RemoteIp, this, method);
+        // User-data events raised while this request executes are sent after its response, as Binance does.
+        lock (gate)
+        {
+            deferEvents = true;
+        }
+
+        try
+        {
+            await ExecuteAsync(idRaw, method, operation, parameters, faultAccount, returnRateLimits).ConfigureAwait(false);
+        }
+        finally
+        {
+            FlushDeferredEvents();
+        }
+    }
+
+    private async Task ExecuteAsync(string idRaw, string method, Operation operation, RequestParameters parameters, string? faultAccount, bool returnRateLimits)
+    {
+        ExecutionOutcome outcome;
+        try
+        {
+            var auth = new AuthInput { SignedPayload = parameters.SortedPayload, SessionCredential = Session };
+            outcome = venue.Execute(operation, parameters, auth, Transport.WsApi, RemoteIp, this, method);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogError(ex, "WS API {Method} failed unexpectedly on connection {Id}", method, Id);
+            SendResponse(idRaw, ApiErrors.Unknown("An unknown error occurred while processing the request."), null, null, returnRateLimits);
+            return;
+        }
+
         var after = runtime.Faults.Match(venue.Market, Transport.WsApi, "WS", method, outcome.Credential?.AccountId ?? faultAccount, beforeExecution: false);
         if (after is not null)
         {
@@ -211,6 +242,37 @@ public sealed class WsApiConnection : WsConnection
         SendResponse(idRaw, outcome.Result, outcome.WeightUsage, outcome.OrderUsage, returnRateLimits);
         AfterResponse?.Invoke();
         AfterResponse = null;
+    }
+
+    /// <summary>Queues a user-data frame, holding it while a request on this connection is being answered.</summary>
+    private void DeliverUserData(byte[] frame)
+    {
+        lock (gate)
+        {
+            if (deferEvents)
+            {
+                deferredEvents.Add(frame);
+                return;
+            }
+        }
+
+        TrySend(frame);
+    }
+
+    private void FlushDeferredEvents()
+    {
+        byte[][] pending;
+        lock (gate)
+        {
+            deferEvents = false;
+            pending = deferredEvents.ToArray();
+            deferredEvents.Clear();
+        }
+
+        foreach (var frame in pending)
+        {
+            TrySend(frame);
+        }
     }
 
     /// <summary>Work queued by a handler to run once its response is on the wire (eventStreamTerminated after unsubscribe).</summary>
@@ -575,6 +637,6 @@ public sealed class WsApiConnection : WsConnection
         public MarketKind Market => MarketKind.Spot;
 
         public void Deliver(ReadOnlyMemory<byte> payload, string eventType) =>
-            connection.TrySend(JsonFrames.WrapSubscription(id, payload.Span));
+            connection.DeliverUserData(JsonFrames.WrapSubscription(id, payload.Span));
     }
 }
