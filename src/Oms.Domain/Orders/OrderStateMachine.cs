@@ -105,6 +105,9 @@ public static class OrderStateMachine
         {
             Row(working,
                 (OrderTrigger.Accept, Transition.Stay),
+                // New without fills can still be refused: a cancel sent before the acknowledgement was refused (back to
+                // New), then the venue rejects the order itself. Once anything traded, a rejection cannot be true.
+                (OrderTrigger.Reject, working == OrderStatus.New ? Transition.Move(OrderStatus.Rejected) : Transition.Invalid),
                 (OrderTrigger.PartialFill, partially),
                 (OrderTrigger.FullFill, filled),
                 (OrderTrigger.CancelRequest, Transition.Move(OrderStatus.PendingCancel)),
@@ -143,6 +146,10 @@ public static class OrderStateMachine
 
         Row(OrderStatus.Filled,
             (OrderTrigger.Accept, Transition.Stay),
+            // Fills beyond the quantity (an amend down raced a fill, or venue over-fill) are still what the venue
+            // traded: they apply and the order stays Filled.
+            (OrderTrigger.PartialFill, Transition.Stay),
+            (OrderTrigger.FullFill, Transition.Stay),
             (OrderTrigger.CancelReject, Transition.Stay),
             (OrderTrigger.Cancel, Transition.Stay),
             (OrderTrigger.ReplaceReject, Transition.Stay),

@@ -323,16 +323,35 @@ public sealed class OrderLifecycleTests
     }
 
     [Fact]
-    public void Filled_order_refuses_further_fills_and_keeps_its_totals()
+    public void Fill_beyond_the_quantity_of_a_filled_order_still_applies_and_the_order_stays_filled()
     {
         var order = OrderFactory.InStatus(OrderStatus.Filled);
-        var before = Snapshot.Of(order);
+        var filledBefore = order.FilledQuantity;
 
         var update = order.ApplyFill(OrderFactory.FillFor(order, 0.1m));
 
-        Assert.Equal(OrderUpdateOutcome.Invalid, update.Outcome);
-        Assert.Contains("Filled", update.Error, StringComparison.Ordinal);
-        Assert.Equal(before, Snapshot.Of(order));
+        Assert.Equal(OrderUpdateOutcome.Applied, update.Outcome);
+        Assert.Equal(OrderStatus.Filled, order.Status);
+        Assert.Equal(filledBefore + 0.1m, order.FilledQuantity);
+        Assert.Equal(0m, order.LeavesQuantity);
+        var filled = Assert.IsType<OrderFilled>(update.Event);
+        Assert.Equal(OrderStatus.Filled, filled.Status);
+    }
+
+    [Fact]
+    public void Cancel_refused_before_the_ack_then_the_venue_rejects_the_order_ends_rejected()
+    {
+        var order = OrderFactory.Submitted();
+        var at = DateTimeOffset.UnixEpoch;
+
+        Assert.Equal(OrderUpdateOutcome.Applied, order.RequestCancel(at).Outcome);
+        Assert.Equal(OrderUpdateOutcome.Applied, order.RejectCancel("Unknown order sent.", "-2011", at).Outcome);
+        Assert.Equal(OrderStatus.New, order.Status);
+
+        var rejected = order.Reject("Account has insufficient balance for requested action.", "-2010", at);
+
+        Assert.Equal(OrderUpdateOutcome.Applied, rejected.Outcome);
+        Assert.Equal(OrderStatus.Rejected, order.Status);
     }
 
     [Fact]

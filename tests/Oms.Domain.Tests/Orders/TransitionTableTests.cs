@@ -10,9 +10,9 @@ public sealed class TransitionTableTests
     private const string ExpectedTable = """
         Status           Accept  Reject    PartialFill      FullFill  CancelRequest  CancelReject  Cancel    ReplaceRequest  ReplaceReject  Replace  Expire
         PendingNew       New     Rejected  PartiallyFilled  Filled    PendingCancel  -             Canceled  -               -              -        Expired
-        New              =       -         PartiallyFilled  Filled    PendingCancel  =             Canceled  PendingReplace  =              W        Expired
+        New              =       Rejected  PartiallyFilled  Filled    PendingCancel  =             Canceled  PendingReplace  =              W        Expired
         PartiallyFilled  =       -         PartiallyFilled  Filled    PendingCancel  =             Canceled  PendingReplace  =              W        Expired
-        Filled           =       -         -                -         -              =             =         -               =              -        =
+        Filled           =       -         =                =         -              =             =         -               =              -        =
         PendingCancel    =       Rejected  =                Filled    =              W             Canceled  -               =              =        Expired
         PendingReplace   =       -         =                Filled    PendingCancel  =             Canceled  -               W              W        Expired
         Canceled         =       -         =                Filled    -              =             =         -               =              -        =
