@@ -261,6 +261,25 @@ public sealed class WsApiClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Handshake_refused_with_429_freezes_connection_attempts_and_waits_for_retry_after()
+    {
+        var activity = new ConcurrentQueue<PoolActivityRecord>();
+        _server.RejectNextConnections(1, status: 429, retryAfterSeconds: 30);
+        var (_, pool, _) = Create();
+        pool.Activity += activity.Enqueue;
+        pool.Start();
+
+        await Eventually(() => activity.Any(a => a.Activity == PoolActivity.ReconnectScheduled), "a retry was scheduled");
+
+        var failed = activity.Single(a => a.Activity == PoolActivity.ConnectFailed);
+        Assert.Contains("429", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(30), activity.Single(a => a.Activity == PoolActivity.ReconnectScheduled).Delay);
+        Assert.Equal(RateDenial.Frozen, _budget.TryAcquire(pool.Scopes.ConnectionAttempts, 1, RatePriority.RiskReducing).Denial);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await Within(pool.WaitForOpenSessionAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Server_shutdown_rotates_make_before_break_within_the_bound_and_resubscribes_without_gap()
     {
         var (client, pool, context) = Create(maxSessions: 2);

@@ -179,13 +179,23 @@ internal sealed class BinanceParameters
         }
     }
 
-    /// <summary>Indices of the parameters sorted by name (ordinal), for WebSocket API signing and framing.</summary>
+    /// <summary>Fills <paramref name="indices"/> with the parameter indices sorted by name (ordinal), for WebSocket API signing and framing.</summary>
+    public void SortIndices(Span<int> indices)
+    {
+        for (var i = 0; i < indices.Length; i++) indices[i] = i;
+        indices.Sort(new NameOrder(_items));
+    }
+
     public int[] SortedIndices()
     {
         var indices = new int[_items.Count];
-        for (var i = 0; i < indices.Length; i++) indices[i] = i;
-        Array.Sort(indices, (a, b) => string.CompareOrdinal(_items[a].Name, _items[b].Name));
+        SortIndices(indices);
         return indices;
+    }
+
+    private readonly struct NameOrder(List<BinanceParameter> items) : IComparer<int>
+    {
+        public int Compare(int x, int y) => string.CompareOrdinal(items[x].Name, items[y].Name);
     }
 
     /// <summary>Writes the WebSocket API signature payload: sorted <c>name=value</c> pairs joined by <c>&amp;</c>, raw UTF-8.</summary>

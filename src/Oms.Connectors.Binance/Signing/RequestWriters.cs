@@ -64,7 +64,8 @@ internal static class WsRequestWriter
             writer.WriteStartObject("params"u8);
             if (parameters is { Count: > 0 })
             {
-                var sorted = parameters.SortedIndices();
+                Span<int> sorted = parameters.Count <= 64 ? stackalloc int[parameters.Count] : new int[parameters.Count];
+                parameters.SortIndices(sorted);
                 foreach (var index in sorted) parameters[index].WriteJson(writer);
                 if (signer is not null)
                 {

@@ -105,6 +105,7 @@ internal sealed class BinanceWsApiSession : IAsyncDisposable
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = _context.Options.KeepAliveInterval;
         socket.Options.KeepAliveTimeout = _context.Options.KeepAliveTimeout;
+        socket.Options.CollectHttpResponseDetails = true;
         _socket = socket;
         using (var timeout = new CancellationTokenSource(_context.Options.ConnectTimeout, _context.Time))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
@@ -121,7 +122,19 @@ internal sealed class BinanceWsApiSession : IAsyncDisposable
             {
                 var status = socket.HttpStatusCode == 0 ? (int?)null : (int)socket.HttpStatusCode;
                 var kind = status switch { 429 => VenueErrorKind.RateLimited, 418 => VenueErrorKind.IpBanned, _ => VenueErrorKind.Network };
-                return FailConnect(new BinanceError { Kind = kind, Operation = operation, Reason = ex.Message, HttpStatus = status, Sent = false });
+                DateTimeOffset? retryAt = null;
+                if (status is 429 or 418)
+                {
+                    // The handshake was refused for rate: honour Retry-After (seconds) for the IP scopes.
+                    var seconds = socket.HttpResponseHeaders is { } headers && headers.TryGetValue("Retry-After", out var values)
+                        && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s)
+                        ? s : (int)DefaultFreeze.TotalSeconds;
+                    retryAt = _context.Time.GetUtcNow().AddSeconds(seconds);
+                    Freeze(status.Value, code: null, retryAt.Value);
+                    _context.Budget.Freeze(_scopes.ConnectionAttempts, retryAt.Value);
+                }
+                var reason = status is { } code ? $"the handshake was refused with HTTP {code}: {ex.Message}" : ex.Message;
+                return FailConnect(new BinanceError { Kind = kind, Operation = operation, Reason = reason, HttpStatus = status, RetryAt = retryAt, Sent = false });
             }
         }
 

@@ -195,6 +195,7 @@ public sealed class BinanceWsApiSessionPool : IAsyncDisposable
     private async Task RunSlotAsync(int slot, CancellationToken stop)
     {
         var attempt = 0;
+        var notBefore = DateTimeOffset.MinValue;
         BinanceWsApiSession? previous = null;
         try
         {
@@ -203,6 +204,9 @@ public sealed class BinanceWsApiSessionPool : IAsyncDisposable
                 if (attempt > 0)
                 {
                     var delay = _backoff.Delay(attempt);
+                    // Never before the venue allows it again (429/418 or a frozen budget).
+                    var untilAllowed = notBefore - _context.Time.GetUtcNow();
+                    if (untilAllowed > delay) delay = untilAllowed;
                     Report(new PoolActivityRecord(PoolActivity.ReconnectScheduled, 0, $"slot {slot}", attempt, delay));
                     await Task.Delay(delay, _context.Time, stop).ConfigureAwait(false);
                 }
@@ -226,6 +230,7 @@ public sealed class BinanceWsApiSessionPool : IAsyncDisposable
                 {
                     ForgetSession(session);
                     attempt++;
+                    notBefore = error.RetryAt ?? DateTimeOffset.MinValue;
                     _logger.LogWarning("Account {Account}: {Message}", Account, error.Message);
                     Report(new PoolActivityRecord(PoolActivity.ConnectFailed, session.SessionId, error.Message, attempt, TimeSpan.Zero));
                     continue;

@@ -106,7 +106,15 @@ internal sealed class FakeWsApiServer : IAsyncDisposable
     }
 
     /// <summary>Answers the next <paramref name="count"/> upgrade requests with HTTP 503.</summary>
-    public void RejectNextConnections(int count) => Interlocked.Exchange(ref _rejectNext, count);
+    public void RejectNextConnections(int count, int status = 503, int? retryAfterSeconds = null)
+    {
+        _rejectStatus = status;
+        _rejectRetryAfter = retryAfterSeconds;
+        Interlocked.Exchange(ref _rejectNext, count);
+    }
+
+    private int _rejectStatus = 503;
+    private int? _rejectRetryAfter;
 
     /// <summary>Replaces the behaviour for one method.</summary>
     public void On(string method, Func<FakeWsRequest, Task> handler) => _handlers[method] = handler;
@@ -142,7 +150,8 @@ internal sealed class FakeWsApiServer : IAsyncDisposable
         }
         if (Interlocked.Decrement(ref _rejectNext) >= 0)
         {
-            context.Response.StatusCode = 503;
+            context.Response.StatusCode = _rejectStatus;
+            if (_rejectRetryAfter is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
