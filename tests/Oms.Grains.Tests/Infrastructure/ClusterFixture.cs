@@ -35,7 +35,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
 {
     public void Configure(ISiloBuilder siloBuilder)
     {
-        siloBuilder.AddMemoryGrainStorage(OmsStorage.Name);
+        siloBuilder.AddMemoryGrainStorage(OmsStorage.Name, options => options.UseOmsGrainStateSerializer());
         siloBuilder.AddIncomingGrainCallFilter<FaultInjectionFilter>();
         var services = siloBuilder.Services;
         services.AddSingleton<IVenueOrderRouter>(TestEnvironment.Venue);
