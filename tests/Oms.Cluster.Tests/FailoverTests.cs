@@ -39,6 +39,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Killing_a_silo_mid_flow_loses_no_order_and_applies_every_fill_once()
     {
+        var clock = Stopwatch.StartNew();
         // The victim starts alone and provisions the accounts, so their grains are activated on it.
         var victim = Start("silo-b", accounts);
         await victim.WaitForServingAsync(StartTimeout);
@@ -46,12 +47,17 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         var third = Start("silo-c", []);
         await Task.WhenAll(entry.WaitForServingAsync(StartTimeout), third.WaitForServingAsync(StartTimeout));
         await WaitForActiveSilosAsync(3);
+        output.WriteLine($"three silos active after {clock.Elapsed.TotalSeconds:F1} s");
 
         using var http = new HttpClient();
         var hosted = await http.GetFromJsonAsync<string[]>(new Uri($"http://127.0.0.1:{victim.DashboardPort}/test/account-activations"));
         Assert.NotNull(hosted);
         Assert.Subset(hosted.ToHashSet(), accounts.ToHashSet());
         output.WriteLine($"accounts active on {victim.Name} before the kill: {string.Join(", ", hosted)}");
+
+        // Live streams opened before the kill, served by a surviving silo: they must ride through the failover.
+        using var streamsStop = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var liveStreams = accounts.ToDictionary(a => a, a => ReadLiveAsync(third, a, streamsStop.Token));
 
         var orders = new Wire.OrderService.OrderServiceClient(entry.Channel);
         Stopwatch? killedAt = null;
@@ -70,14 +76,35 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         output.WriteLine($"all {Rounds * accounts.Length} orders submitted {killedAt!.Elapsed.TotalSeconds:F1} s after the kill; {retries} submit attempt(s) failed over and were retried");
+        var lastSequences = new Dictionary<string, long>();
         foreach (var account in accounts)
         {
-            await AssertAccountIntactAsync(entry, third, account);
+            lastSequences[account] = await AssertAccountIntactAsync(entry, third, account);
         }
         output.WriteLine($"every account verified intact {killedAt.Elapsed.TotalSeconds:F1} s after the kill");
+
+        // Each live stream delivered every report exactly once, in order, without being reopened.
+        foreach (var account in accounts)
+        {
+            var live = liveStreams[account];
+            await EventuallyAsync($"live stream of {account} caught up", () =>
+            {
+                lock (live.Received) return Task.FromResult(live.Received.Count >= lastSequences[account] ? live : null);
+            });
+        }
+        output.WriteLine($"every live stream caught up {killedAt.Elapsed.TotalSeconds:F1} s after the kill");
+        await streamsStop.CancelAsync();
+        foreach (var account in accounts)
+        {
+            var live = liveStreams[account];
+            await live.Completion;
+            Assert.Null(live.Error);
+            Assert.Equal(Enumerable.Range(1, (int)lastSequences[account]).Select(i => (long)i), live.Received.Select(r => r.Sequence));
+        }
     }
 
-    private async Task AssertAccountIntactAsync(SiloProcess entry, SiloProcess other, string account)
+    /// <returns>The account's last execution-report sequence.</returns>
+    private async Task<long> AssertAccountIntactAsync(SiloProcess entry, SiloProcess other, string account)
     {
         var accountService = new Wire.AccountService.AccountServiceClient(entry.Channel);
         var expectedIds = Enumerable.Range(1, Rounds).Select(r => $"{account}-{r}").Order(StringComparer.Ordinal).ToList();
@@ -110,6 +137,47 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(2 * Rounds, fills.Select(f => f.TradeId).Distinct().Count());
         Assert.Equal(Rounds * OrderQuantity, fills.Sum(f => Dec(f.Quantity)));
         Assert.Equal(Rounds, reports.Count(r => r.ExecutionType == Wire.ExecutionType.Submitted));
+        return info.LastSequence;
+    }
+
+    private LiveStream ReadLiveAsync(SiloProcess silo, string account, CancellationToken stop)
+    {
+        var live = new LiveStream();
+        live.Completion = Task.Run(async () =>
+        {
+            try
+            {
+                var client = new Wire.OrderService.OrderServiceClient(silo.Channel);
+                using var call = client.StreamExecutionReports(
+                    new Wire.StreamExecutionReportsRequest { AccountId = account, FromSequence = 1 },
+                    new CallOptions(new Metadata { { "authorization", "Bearer " + settings.Token } }, cancellationToken: stop));
+                while (await call.ResponseStream.MoveNext(stop))
+                {
+                    lock (live.Received) live.Received.Add(call.ResponseStream.Current.Report);
+                }
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && stop.IsCancellationRequested)
+            {
+                // Stopped by the test.
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped by the test.
+            }
+            catch (Exception ex)
+            {
+                live.Error = ex;
+            }
+        }, CancellationToken.None);
+        return live;
+    }
+
+    /// <summary>A stream read in the background for the whole test.</summary>
+    private sealed class LiveStream
+    {
+        public List<Wire.ExecutionReport> Received { get; } = [];
+        public Exception? Error { get; set; }
+        public Task Completion { get; set; } = Task.CompletedTask;
     }
 
     private async Task<List<Wire.ExecutionReport>> ReadAllReportsAsync(Wire.OrderService.OrderServiceClient client, string account, long last)
