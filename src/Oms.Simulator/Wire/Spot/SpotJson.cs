@@ -19,8 +19,11 @@ public static class SpotJson
     public static SpotResponseType DefaultResponseType(SpotOrderType type) =>
         type is SpotOrderType.Market or SpotOrderType.Limit ? SpotResponseType.Full : SpotResponseType.Ack;
 
-    /// <summary>POST /api/v3/order body for the requested response type.</summary>
-    public static void WriteNewOrder(Utf8JsonWriter w, SpotOrderResult result, SpotResponseType type, SymbolFormat f)
+    /// <summary>
+    /// POST /api/v3/order body for the requested response type. <c>fillsBeforeStp</c>: cancel-replace examples put
+    /// <c>fills</c> before <c>selfTradePreventionMode</c>, new-order examples after it.
+    /// </summary>
+    public static void WriteNewOrder(Utf8JsonWriter w, SpotOrderResult result, SpotResponseType type, SymbolFormat f, bool fillsBeforeStp = false)
     {
         var o = result.Order;
         w.WriteStartObject();
@@ -31,7 +34,7 @@ public static class SpotJson
         w.WriteNumber("transactTime", result.TransactTime);
         if (type != SpotResponseType.Ack)
         {
-            WriteResultBody(w, o, f, includeWorkingTime: true);
+            WriteResultBody(w, o, f, includeWorkingTime: true, fillsBeforeStp && type == SpotResponseType.Full ? result.Fills : null);
             if (result.PreventedMatches.Count > 0)
             {
                 w.WriteStartArray("preventedMatches");
@@ -62,7 +65,7 @@ public static class SpotJson
                 w.WriteEndArray();
             }
 
-            if (type == SpotResponseType.Full)
+            if (type == SpotResponseType.Full && !fillsBeforeStp)
             {
                 WriteFills(w, result.Fills, f);
             }
@@ -72,7 +75,7 @@ public static class SpotJson
     }
 
     /// <summary>The RESULT part of an order (after transactTime), used by new-order and order-list reports.</summary>
-    private static void WriteResultBody(Utf8JsonWriter w, SpotOrderView o, SymbolFormat f, bool includeWorkingTime)
+    private static void WriteResultBody(Utf8JsonWriter w, SpotOrderView o, SymbolFormat f, bool includeWorkingTime, IReadOnlyList<SpotFill>? fillsBeforeStp = null)
     {
         w.WriteFixed("price", o.Price, f.PriceScale);
         w.WriteFixed("origQty", o.OrigQty, f.QtyScale);
@@ -100,6 +103,11 @@ public static class SpotJson
         }
 
         WritePrevented(w, o, f);
+        if (fillsBeforeStp is not null)
+        {
+            WriteFills(w, fillsBeforeStp, f);
+        }
+
         w.WriteString("selfTradePreventionMode", o.SelfTradePreventionMode.ToWire());
         if (o.ExpiryReason != SpotExpiryReason.None)
         {
@@ -292,7 +300,7 @@ public static class SpotJson
         w.WritePropertyName("newOrderResponse");
         if (r.NewOrderResponse is { } placed)
         {
-            WriteNewOrder(w, placed, responseType, f);
+            WriteNewOrder(w, placed, responseType, f, fillsBeforeStp: true);
         }
         else if (r.NewOrderError is { } newError)
         {
