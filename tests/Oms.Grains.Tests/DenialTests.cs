@@ -88,7 +88,7 @@ public sealed class DenialTests(ClusterFixture fixture)
         var third = await account.SubmitOrderAsync(Specs.Submit(Specs.Limit(TestInstruments.BtcPerp, OrderSide.Buy, 0.01m, 57500m)));
 
         AssertDenied(tooLarge, DenialCode.QuantityExceedsMaxPerOrder, 0.5m, 0.6m, "quantity 0.6 BTC exceeds the maximum 0.5 BTC per order");
-        AssertDenied(outsideBand, DenialCode.PriceBandExceeded, 5m, 16.6667m, "limit price 70000 is 16.6667% away from the reference price 60000, outside the band of 5%");
+        AssertDenied(outsideBand, DenialCode.PriceBandExceeded, 5m, 16.666667m, "limit price 70000 is 16.666667% away from the reference price 60000, outside the band of 5%");
         Assert.Equal("%", outsideBand.Order.Denial!.Unit);
         Assert.Equal(OrderStatus.PendingNew, first.Order.Status);
         Assert.Equal(OrderStatus.PendingNew, second.Order.Status);

@@ -158,9 +158,11 @@ public static class PreTradeRiskCheck
             if (referencePrice is not > 0m)
                 return NoPrice(spec, $"the price band of {Fmt(band)}%");
             var reference = referencePrice.Value;
-            var deviation = Math.Round(Math.Abs(limitPrice - reference) / reference * 100m, 4, MidpointRounding.AwayFromZero);
-            if (deviation > band)
+            var exact = Math.Abs(limitPrice - reference) / reference * 100m;
+            if (exact > band)
             {
+                // Compared exactly; shown rounded up to six places, so the number never looks inside the band.
+                var deviation = decimal.Ceiling(exact * 1_000_000m) / 1_000_000m;
                 return new Denial(DenialCode.PriceBandExceeded,
                     $"limit price {Fmt(limitPrice)} is {Fmt(deviation)}% away from the reference price {Fmt(reference)}, outside the band of {Fmt(band)}%",
                     band, deviation, "%");
