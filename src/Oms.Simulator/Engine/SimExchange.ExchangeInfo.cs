@@ -6,7 +6,8 @@ public sealed partial class SimExchange
 {
     private static string F8(decimal value) => value.ToString("0.00000000", CultureInfo.InvariantCulture);
 
-    private static string Plain(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
+    /// <summary>The decimal as configured (keeps its scale: 1.3000 stays "1.3000").</summary>
+    private static string Plain(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 

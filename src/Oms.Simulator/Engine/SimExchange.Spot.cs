@@ -758,6 +758,13 @@ public sealed partial class SimExchange
         var instrument = market.Instrument;
         var quote = Math.Round(price * qty, instrument.QuoteAssetPrecision, MidpointRounding.AwayFromZero);
         var (buyer, seller) = taker.Side == OrderSide.Buy ? (taker, maker) : (maker, taker);
+        foreach (var order in (ReadOnlySpan<SpotOrder>)[taker, maker])
+        {
+            if (order.List is { IsDone: false } activeList)
+            {
+                TakeOcoLock(activeList, order);
+            }
+        }
 
         PayFromLock(buyer, instrument.QuoteAsset, quote);
         PayFromLock(seller, instrument.BaseAsset, qty);

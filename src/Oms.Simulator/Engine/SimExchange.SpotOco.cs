@@ -235,6 +235,19 @@ public sealed partial class SimExchange
         return px * plan.Quantity;
     }
 
+    /// <summary>Moves the lock of the list's other legs to <paramref name="active"/> (before it executes).</summary>
+    private static void TakeOcoLock(SpotOrderList list, SpotOrder active)
+    {
+        foreach (var other in list.Orders)
+        {
+            if (!ReferenceEquals(other, active) && !other.IsFinal && other.LockAsset == active.LockAsset)
+            {
+                active.Locked += other.Locked;
+                other.Locked = 0;
+            }
+        }
+    }
+
     /// <summary>A leg filled or triggered: the other leg expires and hands its lock to this one.</summary>
     private void OcoLegActivated(SpotOrderList list, SpotOrder active)
     {
