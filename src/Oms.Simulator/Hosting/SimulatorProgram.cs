@@ -28,7 +28,7 @@ public static class SimulatorProgram
             stop.Cancel();
         };
 
-        await using var host = await SimulatorHost.StartAsync(options, market, logging: b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Information)).ConfigureAwait(false);
+        await using var host = await SimulatorHost.StartAsync(options, market, logging: b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning)).ConfigureAwait(false);
         Console.WriteLine($"Oms.Simulator (Binance spot + USD-M) listening: REST {host.Urls.Rest}  WS API spot {host.Urls.SpotWsApi}  futures {host.Urls.FuturesWsApi}  streams {host.Urls.SpotStreams}  admin {host.Urls.Admin}");
         foreach (var account in host.DemoAccounts)
         {

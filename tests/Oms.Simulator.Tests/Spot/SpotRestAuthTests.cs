@@ -177,4 +177,16 @@ public sealed class SpotRestAuthTests(SimulatorFixture fixture) : IClassFixture<
         Assert.NotNull(response.Header("X-MBX-USED-WEIGHT-1M"));
         Assert.True(int.Parse(response.Header("X-MBX-USED-WEIGHT-1M")!, System.Globalization.CultureInfo.InvariantCulture) >= 20);
     }
+
+    [Fact]
+    public async Task Margin_and_capital_lookups_made_by_ccxt_answer_empty_lists()
+    {
+        var key = fixture.NewHmac();
+        foreach (var path in new[] { "/sapi/v1/margin/allPairs", "/sapi/v1/margin/isolated/allPairs", "/sapi/v1/capital/config/getall" })
+        {
+            var response = await Client.SignedAsync(HttpMethod.Get, path, key, [("recvWindow", "10000")]);
+            Assert.Equal(HttpStatusCode.OK, response.Status);
+            Assert.Equal("[]", response.Json.GetRawText());
+        }
+    }
 }

@@ -75,7 +75,26 @@ public static class SpotOperations
             .Route("GET", "/api/v3/orderList", queryList).Method("orderList.status", queryList)
             .Route("GET", "/api/v3/openOrderList", openLists).Method("openOrderLists.status", openLists)
             .Route("GET", "/api/v3/allOrderList", allLists).Method("allOrderLists", allLists);
+
+        // ccxt's loadMarkets() with keys also asks for margin pairs and (unless disabled) currencies: a spot-only
+        // venue has none, so these signed endpoints answer an empty list.
+        foreach (var path in new[] { "/sapi/v1/margin/allPairs", "/sapi/v1/margin/isolated/allPairs", "/sapi/v1/capital/config/getall" })
+        {
+            catalog.Route("GET", path, new Operation(path, Security.Signed, Operation.Fixed(1), EmptyList));
+        }
+
         return catalog;
+    }
+
+    private static OperationResult EmptyList(OperationContext ctx)
+    {
+        ctx.Params.GetString("symbol");
+        ctx.Params.EnsureAllRead();
+        return OperationResult.Ok(static w =>
+        {
+            w.WriteStartArray();
+            w.WriteEndArray();
+        });
     }
 
     // ------------------------------------------------------------------ order entry

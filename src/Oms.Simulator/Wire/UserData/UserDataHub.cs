@@ -124,9 +124,18 @@ public sealed class UserDataHub : IDisposable
 
     private void OnEvent(SimEvent e)
     {
-        if (e is not AccountEvent accountEvent)
+        if (e is not AccountEvent accountEvent || MarketOf(accountEvent) is not { } market)
         {
             return;
+        }
+
+        lock (gate)
+        {
+            // Nobody listens to this account on this venue: skip rendering (the common case for REST-only clients).
+            if (!sinks.Any(s => s.Market == market && string.Equals(s.AccountId, accountEvent.AccountId, StringComparison.Ordinal)))
+            {
+                return;
+            }
         }
 
         var rendered = Render(accountEvent);
@@ -194,6 +203,13 @@ public sealed class UserDataHub : IDisposable
             }
         }
     }
+
+    private static MarketKind? MarketOf(AccountEvent e) => e switch
+    {
+        SpotExecutionReport or SpotAccountPosition or SpotBalanceUpdate or SpotListStatus => MarketKind.Spot,
+        FuturesOrderTradeUpdate or FuturesAccountUpdate or FuturesAlgoUpdate or FuturesMarginCall or FuturesAccountConfigUpdate => MarketKind.UsdM,
+        _ => null,
+    };
 
     private (byte[] Payload, string Type, MarketKind Market)? Render(AccountEvent e) => e switch
     {
