@@ -3,7 +3,11 @@ using Oms.Simulator.Wire.Operations;
 
 namespace Oms.Simulator.Wire.Admin;
 
-/// <summary>One order-entry request that reached the venue (after its API key was recognised).</summary>
+/// <summary>
+/// One order-entry request that reached the venue with a known API key, whatever its outcome (accepted, rejected,
+/// rate-limited, bad signature). <see cref="Status"/> is the HTTP/WS status answered and <see cref="Code"/> the Binance
+/// error code (null on success).
+/// </summary>
 public sealed record RequestLogEntry(
     long Time,
     string AccountId,
@@ -12,7 +16,9 @@ public sealed record RequestLogEntry(
     Transport Transport,
     string Route,
     string Operation,
-    IReadOnlyDictionary<string, string> Parameters);
+    IReadOnlyDictionary<string, string> Parameters,
+    int Status,
+    int? Code);
 
 /// <summary>
 /// Bounded in-memory log of order requests received per account (place, test, cancel, amend, cancel-replace,

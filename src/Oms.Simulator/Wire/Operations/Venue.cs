@@ -91,9 +91,35 @@ public sealed class Venue
         }
     }
 
-    /// <summary>Runs <paramref name="operation"/> through weight, auth, order-count, log and handler.</summary>
+    /// <summary>Runs <paramref name="operation"/> through weight, auth, order-count and handler, and logs order requests.</summary>
     public ExecutionOutcome Execute(Operation operation, RequestParameters parameters, AuthInput auth, Transport transport, string clientIp,
         WsApi.WsApiConnection? connection = null, string? route = null)
+    {
+        var outcome = ExecuteCore(operation, parameters, auth, transport, clientIp, connection);
+        if (operation.IsOrderRequest && (outcome.Credential ?? ClaimedCredential(parameters, auth, transport)) is { } credential)
+        {
+            var error = outcome.Result.Error;
+            requestLog.Record(new RequestLogEntry(NowMs, credential.AccountId, credential.ApiKey, Market, transport, route ?? operation.Name,
+                operation.Name, parameters.ToDictionary(), error?.HttpStatus ?? 200, error?.Code));
+        }
+
+        return outcome;
+    }
+
+    /// <summary>The key a request names, without verifying it (for the request log of rejected requests).</summary>
+    private ApiCredential? ClaimedCredential(RequestParameters parameters, AuthInput auth, Transport transport)
+    {
+        var apiKey = transport == Transport.Rest ? auth.HeaderApiKey : parameters.Has("apiKey") ? parameters.Raw("apiKey") : null;
+        if (apiKey is not null && keys.TryGet(apiKey, out var claimed))
+        {
+            return claimed;
+        }
+
+        return transport == Transport.WsApi ? auth.SessionCredential : null;
+    }
+
+    private ExecutionOutcome ExecuteCore(Operation operation, RequestParameters parameters, AuthInput auth, Transport transport, string clientIp,
+        WsApi.WsApiConnection? connection)
     {
         var now = NowMs;
         int weight;
@@ -136,12 +162,6 @@ public sealed class Venue
                 {
                     return new ExecutionOutcome(orderError, Limiter.WeightUsage(clientIp, now), orderUsage, context.Credential, false);
                 }
-            }
-
-            if (operation.IsOrderRequest && context.Credential is not null)
-            {
-                requestLog.Record(new RequestLogEntry(
-                    now, context.AccountId, context.Credential.ApiKey, Market, transport, route ?? operation.Name, operation.Name, parameters.ToDictionary()));
             }
 
             reached = true;
