@@ -54,5 +54,12 @@ public sealed class ClusterProfileTests : IAsyncLifetime
         Assert.Contains("no connector is configured for venue BINANCE", order.LastVenueError, StringComparison.Ordinal);
 
         Assert.True(await database.ScalarAsync("SELECT COUNT(*) FROM orleansstorage") > 0, "grain state is persisted in PostgreSQL");
+
+        // Outside development the dashboard asks for credentials; /healthz stays open for probes.
+        using var http = new HttpClient();
+        using var dashboard = await http.GetAsync(new Uri($"http://127.0.0.1:{silo.DashboardPort}/dashboard/"));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, dashboard.StatusCode);
+        using var healthz = await http.GetAsync(new Uri($"http://127.0.0.1:{silo.DashboardPort}/healthz"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, healthz.StatusCode);
     }
 }

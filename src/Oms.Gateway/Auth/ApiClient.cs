@@ -23,5 +23,8 @@ public sealed class ApiClient
     public bool Allows(AccountId account, GatewayPermission permission) =>
         everyAccount.Contains(permission) || (grants.TryGetValue(account.Value, out var set) && set.Contains(permission));
 
+    /// <summary>Whether the client holds <paramref name="permission"/> on every account (a grant on <c>*</c>).</summary>
+    public bool AllowsEverywhere(GatewayPermission permission) => everyAccount.Contains(permission);
+
     public override string ToString() => Name;
 }

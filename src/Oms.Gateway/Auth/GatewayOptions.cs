@@ -11,6 +11,8 @@ public enum GatewayPermission
     Trade = 2,
     /// <summary>Change risk limits and the trading state (halt, resume).</summary>
     Risk = 3,
+    /// <summary>Open the Orleans dashboard (cluster-wide: only a grant on <c>*</c> counts).</summary>
+    Dashboard = 4,
 }
 
 /// <summary>Gateway settings, bound from <c>Oms:Gateway</c> and validated at start-up.</summary>
@@ -74,5 +76,6 @@ public sealed class DevelopmentClientOptions
     public string TokenFile { get; set; } = ".oms/dev-token";
 
     /// <summary>The dev client's permissions; by default everything on every account.</summary>
-    public List<GatewayPermission> Permissions { get; set; } = [GatewayPermission.Read, GatewayPermission.Trade, GatewayPermission.Risk];
+    public List<GatewayPermission> Permissions { get; set; } =
+        [GatewayPermission.Read, GatewayPermission.Trade, GatewayPermission.Risk, GatewayPermission.Dashboard];
 }

@@ -24,9 +24,9 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                 if (grant.Account != "*" && !AccountId.TryParse(grant.Account, out _))
                     failures.Add($"{grantKey}:Account '{grant.Account}' is neither '*' nor a valid account id.");
                 if (grant.Permissions.Count == 0)
-                    failures.Add($"{grantKey}:Permissions is empty (use Read, Trade and/or Risk).");
+                    failures.Add($"{grantKey}:Permissions is empty (use Read, Trade, Risk and/or Dashboard).");
                 if (grant.Permissions.Any(p => !Enum.IsDefined(p)))
-                    failures.Add($"{grantKey}:Permissions has an unknown permission (use Read, Trade and/or Risk).");
+                    failures.Add($"{grantKey}:Permissions has an unknown permission (use Read, Trade, Risk and/or Dashboard).");
             }
         }
 
