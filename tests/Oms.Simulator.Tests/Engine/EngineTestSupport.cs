@@ -183,21 +183,29 @@ internal static class Futures
 /// <summary>Loads the Binance samples in ../shared relative to the repository root.</summary>
 internal static class SharedSamples
 {
-    private static readonly Lazy<string> Root = new(() =>
+    private static readonly Lazy<string> Root = new(
+        () =>
+        {
+            // The repository root is the directory holding Oms.Orleans.sln above the test binaries
+            // (or, for out-of-tree builds, above this source file).
+            var root = FindRoot(AppContext.BaseDirectory) ?? FindRoot(Path.GetDirectoryName(SourcePath()) ?? "")
+                ?? throw new InvalidOperationException("repository root (Oms.Orleans.sln) not found above " + AppContext.BaseDirectory);
+            return Path.GetFullPath(Path.Combine(root, "..", "shared", "protocol", "binance", "samples"));
+        },
+        LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static string SourcePath([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
+
+    private static string? FindRoot(string start)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Oms.Orleans.sln")))
         {
             dir = dir.Parent;
         }
 
-        if (dir is null)
-        {
-            throw new InvalidOperationException("repository root (Oms.Orleans.sln) not found above " + AppContext.BaseDirectory);
-        }
-
-        return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "protocol", "binance", "samples"));
-    }, LazyThreadSafetyMode.ExecutionAndPublication);
+        return dir?.FullName;
+    }
 
     public static string PathOf(string relative) => Path.Combine(Root.Value, relative);
 
