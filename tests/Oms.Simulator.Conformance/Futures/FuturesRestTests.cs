@@ -39,6 +39,7 @@ public sealed class FuturesRestTests(SimulatorFixture sim, ITestOutputHelper out
         Assert.Equal("NEW", placed.Text("status"));
         Assert.Equal("LIMIT", placed.Text("type"));
         Assert.Equal(63000m, placed.Dec("price"));
+        RateLimits.AssertOrderCounters(result.Step("placed"), ("SECOND", 10), ("MINUTE", 1));
         Assert.Equal(orderId, result.Data("queried").Long("orderId"));
         Assert.Equal("NEW", result.Data("queried").Text("status"));
         var modified = result.Data("modified");

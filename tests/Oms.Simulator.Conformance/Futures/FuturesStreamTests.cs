@@ -81,6 +81,54 @@ public sealed class FuturesStreamTests(SimulatorFixture sim, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task Algo_stop_triggered_by_the_market_reports_algo_order_and_account_updates()
+    {
+        await sim.SetPriceAsync("usdm", Symbol, 65000m);
+        var account = await sim.CreateAccountAsync();
+        var ids = new { algo = SimulatorFixture.ClientId("stop") };
+        var result = (await ScenarioRunner.RunAsync("futures/algo-trigger.mjs", sim, account, new
+        {
+            symbol = Symbol,
+            quantity = "0.01",
+            triggerPrice = "64000",
+            moveTo = "63500",
+            ids,
+        }, output)).AssertOk();
+
+        Assert.Equal("FILLED", result.Data("opened").Text("status"));
+        var algoId = result.Data("algoPlaced").Long("algoId");
+        var events = result.Step("events").Items();
+        var algoUpdates = events.Where(e => e.Text("e") == "ALGO_UPDATE").Select(e => e.At("o")).Where(o => o.Text("caid") == ids.algo).ToList();
+        var statuses = algoUpdates.Select(o => o.Text("X")).ToList();
+        Assert.True(statuses[0] == "NEW" && statuses[^1] == "FINISHED" && statuses.Contains("TRIGGERED"),
+            $"ALGO_UPDATE statuses: [{string.Join(", ", statuses)}]");
+        Assert.All(algoUpdates, o => Assert.Equal(algoId, o.Long("aid")));
+        var finished = algoUpdates[^1];
+        var placedOrderId = finished.Long("ai");
+        Assert.Equal(0.01m, finished.Dec("aq"));
+
+        var orderUpdates = events.Where(e => e.Text("e") == "ORDER_TRADE_UPDATE").Select(e => e.At("o")).Where(o => o.Long("i") == placedOrderId).ToList();
+        Assert.NotEmpty(orderUpdates);
+        Assert.Equal("FILLED", orderUpdates[^1].Text("X"));
+        Assert.Equal("SELL", orderUpdates[^1].Text("S"));
+        Assert.Equal(finished.Dec("ap"), orderUpdates[^1].Dec("ap"));
+
+        var queried = result.Data("algoQueried");
+        Assert.Equal("FINISHED", queried.Text("algoStatus"));
+        Assert.Equal(placedOrderId, queried.Long("actualOrderId"));
+
+        var state = await sim.InspectAsync(account);
+        var placed = state.FuturesOrder(placedOrderId);
+        Assert.Equal("FILLED", placed.WireText("status"));
+        Assert.Equal(algoId, placed.Long("algoId"));
+        Assert.Empty(state.FuturesOpenAlgoOrders);
+        Assert.DoesNotContain(state.PositionsOf(Symbol), p => p.Dec("positionAmt") != 0m);
+        Assert.DoesNotContain(result.Data("positionRisk").Items(), p => p.Dec("positionAmt") != 0m);
+        var lastAccount = events.Last(e => e.Text("e") == "ACCOUNT_UPDATE");
+        Assert.Equal(state.FuturesAsset("USDT").Dec("walletBalance"), Assert.Single(lastAccount.Items("a.B"), b => b.Text("a") == "USDT").Dec("wb"));
+    }
+
+    [Fact]
     public async Task BookTicker_on_public_and_markPrice_on_market_stream()
     {
         await sim.SetPriceAsync("usdm", Symbol, 65000m);

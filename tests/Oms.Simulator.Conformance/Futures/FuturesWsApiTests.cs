@@ -17,7 +17,7 @@ public sealed class FuturesWsApiTests(SimulatorFixture sim, ITestOutputHelper ou
     {
         await sim.SetPriceAsync("usdm", Symbol, 65000m);
         var account = await sim.CreateAccountAsync();
-        var ids = new { limit = SimulatorFixture.ClientId("wlim"), market = SimulatorFixture.ClientId("wmkt") };
+        var ids = new { limit = SimulatorFixture.ClientId("wlim"), market = SimulatorFixture.ClientId("wmkt"), algo = SimulatorFixture.ClientId("walgo") };
         var result = (await ScenarioRunner.RunAsync("futures/wsapi-orders.mjs", sim, account, new
         {
             key,
@@ -25,6 +25,7 @@ public sealed class FuturesWsApiTests(SimulatorFixture sim, ITestOutputHelper ou
             quantity = "0.01",
             price = "63000",
             modifiedPrice = "63500",
+            triggerPrice = "62000",
             ids,
         }, output)).AssertOk();
 
@@ -54,5 +55,11 @@ public sealed class FuturesWsApiTests(SimulatorFixture sim, ITestOutputHelper ou
         Assert.Equal(simPosition.Dec("entryPrice"), position.Dec("entryPrice"));
         var balance = Assert.Single(result.Data("balance").Items(), b => b.Text("asset") == "USDT");
         Assert.Equal(state.FuturesAsset("USDT").Dec("walletBalance"), balance.Dec("balance"));
+
+        var algo = result.Data("algoPlaced");
+        Assert.Equal(ids.algo, algo.Text("clientAlgoId"));
+        Assert.Equal("NEW", algo.Text("algoStatus"));
+        Assert.Equal(algo.Long("algoId"), result.Data("algoCanceled").Long("algoId"));
+        Assert.Empty(state.FuturesOpenAlgoOrders);
     }
 }

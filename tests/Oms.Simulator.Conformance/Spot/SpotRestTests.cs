@@ -102,6 +102,8 @@ public sealed class SpotRestTests(SimulatorFixture sim, ITestOutputHelper output
         Assert.True(again.Bool("threw"), $"a second cancel must fail: {again}");
         Assert.Equal(-2011, again.Long("error.binanceCode"));
         Assert.Empty(result.Data("openOrdersAfter").Items());
+        Assert.Equal(-2013, result.Step("unknownOrder").Long("error.binanceCode"));
+        Assert.Equal(-2010, result.Step("insufficient").Long("error.binanceCode"));
         var all = result.Data("allOrders").Items().ToDictionary(o => o.Long("orderId"));
         Assert.Equal("CANCELED", all[orderId].Text("status"));
         Assert.Equal("CANCELED", all[newOrderId].Text("status"));

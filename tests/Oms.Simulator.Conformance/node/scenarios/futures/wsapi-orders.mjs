@@ -1,11 +1,12 @@
 // @binance/derivatives-trading-usds-futures WS API (/ws-fapi/v1): order.place, order.status, order.modify,
-// order.cancel on a resting LIMIT; order.place MARKET; account.position and account.balance (each request signed).
+// order.cancel on a resting LIMIT; order.place MARKET; account.position and account.balance; algoOrder.place and
+// algoOrder.cancel (each request signed).
 import { scenario, simEnv } from '../../lib/harness.mjs';
 import { futuresClient, wsapi } from '../../lib/clients.mjs';
 
 await scenario(async (steps) => {
     const { args } = simEnv();
-    const { key, symbol, quantity, price, modifiedPrice, ids } = args;
+    const { key, symbol, quantity, price, modifiedPrice, triggerPrice, ids } = args;
     const connection = await futuresClient(key).websocketAPI.connect();
     try {
         steps.placed = await wsapi(connection.newOrder({
@@ -23,6 +24,11 @@ await scenario(async (steps) => {
         steps.marketQueried = await wsapi(connection.queryOrder({ symbol, orderId: Number(steps.market.data.orderId) }));
         steps.position = await wsapi(connection.positionInformation({ symbol }));
         steps.balance = await wsapi(connection.futuresAccountBalance());
+        steps.algoPlaced = await wsapi(connection.newAlgoOrder({
+            algoType: 'CONDITIONAL', symbol, side: 'SELL', type: 'STOP_MARKET', quantity: Number(quantity),
+            triggerPrice: Number(triggerPrice), clientAlgoId: ids.algo,
+        }));
+        steps.algoCanceled = await wsapi(connection.cancelAlgoOrder({ clientAlgoId: ids.algo }));
     } finally {
         await connection.disconnect().catch(() => {});
     }

@@ -1,5 +1,6 @@
 // @binance/spot REST, a resting LIMIT order's life: account, newOrder, getOrder by origClientOrderId,
-// getOpenOrders, orderCancelReplace, deleteOrder (twice: the second must fail with -2011), allOrders.
+// getOpenOrders, orderCancelReplace, deleteOrder (twice: the second must fail with -2011), allOrders; errors the SDK
+// surfaces: unknown order (-2013), insufficient balance (-2010).
 import { expectError, scenario, simEnv } from '../../lib/harness.mjs';
 import { rest, spotClient } from '../../lib/clients.mjs';
 
@@ -23,5 +24,9 @@ await scenario(async (steps) => {
     steps.canceled = await rest(client.restAPI.deleteOrder({ symbol, origClientOrderId: replaceClientOrderId }));
     steps.cancelAgain = await expectError(client.restAPI.deleteOrder({ symbol, origClientOrderId: replaceClientOrderId }));
     steps.openOrdersAfter = await rest(client.restAPI.getOpenOrders({ symbol }));
+    steps.unknownOrder = await expectError(client.restAPI.getOrder({ symbol, origClientOrderId: `${replaceClientOrderId}-x` }));
+    steps.insufficient = await expectError(client.restAPI.newOrder({
+        symbol, side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 10, price: Number(price),
+    }));
     steps.allOrders = await rest(client.restAPI.allOrders({ symbol }));
 });
