@@ -77,6 +77,10 @@ public sealed class SimulatorHost : IAsyncDisposable
         clock ??= TimeProvider.System;
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(SimulatorHost).Assembly.GetName().Name });
+
+        // Embedded in another process (the silo, tests) the simulator must not pick up that host's appsettings,
+        // ASPNETCORE_* variables or URLs: everything it needs is in SimulatorOptions.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         if (logging is not null)
         {

@@ -3,13 +3,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Oms.Simulator.Hosting;
 
-/// <summary>Standalone entry point: <c>dotnet run --project src/Oms.Simulator</c>.</summary>
+/// <summary>
+/// Standalone entry point: <c>dotnet run --project src/Oms.Simulator</c>. Configuration: <c>simulator.json</c> (shipped
+/// seed), an optional <c>appsettings.json</c>, <c>OMS_</c>-prefixed environment variables, then command-line arguments.
+/// </summary>
 public static class SimulatorProgram
 {
     public static async Task RunAsync(string[] args)
     {
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("simulator.json", optional: true)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables("OMS_")
             .AddCommandLine(args)
