@@ -112,13 +112,15 @@ public sealed class FuturesRestTests(SimulatorFixture fixture) : IClassFixture<S
         var algoId = placed.Json.GetProperty("algoId").GetInt64().ToString(CultureInfo.InvariantCulture);
 
         var query = await Client.SignedAsync(HttpMethod.Get, "/fapi/v1/algoOrder", key, [("algoId", algoId)]);
+        var querySymbol = await Client.SignedAsync(HttpMethod.Get, "/fapi/v1/algoOrder", key, [("symbol", "BTCUSDT"), ("algoId", algoId)]);
+        Assert.Equal(query.Json.GetProperty("algoId").GetInt64(), querySymbol.Json.GetProperty("algoId").GetInt64());
         Shape.AssertMatches(Samples.Load("usdm-rest/algoOrder_query_response.json"), query.Json);
         var open = await Client.SignedAsync(HttpMethod.Get, "/fapi/v1/openAlgoOrders", key, []);
         Assert.Single(open.Json.EnumerateArray());
         var plainOpen = await Client.SignedAsync(HttpMethod.Get, "/fapi/v1/openOrders", key, []);
         Assert.Equal(0, plainOpen.Json.GetArrayLength());
 
-        var cancel = await Client.SignedAsync(HttpMethod.Delete, "/fapi/v1/algoOrder", key, [("algoId", algoId)]);
+        var cancel = await Client.SignedAsync(HttpMethod.Delete, "/fapi/v1/algoOrder", key, [("symbol", "BTCUSDT"), ("algoId", algoId)]);
         Shape.AssertMatches(Samples.Load("usdm-rest/algoOrder_cancel_response.json"), cancel.Json);
         Assert.Equal("200", cancel.Json.GetProperty("code").GetString());
     }

@@ -380,6 +380,9 @@ public static class FuturesOperations
     private static OperationResult CancelAlgo(OperationContext ctx)
     {
         var p = ctx.Params;
+
+        // algoId/clientAlgoId identify the order; clients such as ccxt also send the symbol, which is accepted and checked.
+        ctx.GetSymbol();
         p.RequireEither("algoId", "clientAlgoId");
         var algoId = p.GetLong("algoId");
         var clientAlgoId = p.GetString("clientAlgoId");
@@ -399,6 +402,9 @@ public static class FuturesOperations
     private static OperationResult QueryAlgo(OperationContext ctx)
     {
         var p = ctx.Params;
+
+        // algoId/clientAlgoId identify the order; clients such as ccxt also send the symbol, which is accepted and checked.
+        ctx.GetSymbol();
         p.RequireEither("algoId", "clientAlgoId");
         var algoId = p.GetLong("algoId");
         var clientAlgoId = p.GetString("clientAlgoId");
