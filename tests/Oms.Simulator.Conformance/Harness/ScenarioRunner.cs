@@ -23,7 +23,7 @@ public static class ScenarioRunner
         TimeSpan? timeout = null)
     {
         await NodeEnvironment.EnsureInstalledAsync();
-        var limit = timeout ?? TimeSpan.FromSeconds(90);
+        var limit = timeout ?? TimeSpan.FromSeconds(150);
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = NodeEnvironment.Directory,

@@ -7,6 +7,9 @@
 
 const RESULT_MARKER = '@@RESULT ';
 
+/** How long a scenario waits for one expected event (generous: a loaded 2-core CI machine). */
+export const EVENT_TIMEOUT_MS = 30000;
+
 function required(name) {
     const value = process.env[name];
     if (value === undefined || value === '') {
@@ -56,7 +59,7 @@ export async function admin(method, path, body) {
  * Waits until the simulator reports a WebSocket carrying this account's user data (a WS API subscription or a
  * listenKey attached to a stream): after that, events for the account are delivered, so a scenario can trade.
  */
-export async function waitForUserDataConnection(kindPrefix, timeoutMs = 15000) {
+export async function waitForUserDataConnection(kindPrefix, timeoutMs = EVENT_TIMEOUT_MS) {
     const { accountId } = simEnv();
     const deadline = Date.now() + timeoutMs;
     let last = [];
@@ -170,7 +173,7 @@ export class Inbox {
         }
     }
 
-    waitFor(predicate, timeoutMs = 15000, what = 'a matching message') {
+    waitFor(predicate, timeoutMs = EVENT_TIMEOUT_MS, what = 'a matching message') {
         const found = this.messages.find(predicate);
         if (found) {
             return Promise.resolve(found);
@@ -193,7 +196,7 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Runs a scenario body and prints the result line. `body(steps)` records results with `steps.name = value`
  * (values are copied JSON-safe). A hard timeout guarantees the process ends even if a socket hangs.
  */
-export async function scenario(body, { timeoutMs = 60000 } = {}) {
+export async function scenario(body, { timeoutMs = 120000 } = {}) {
     const steps = {};
     const recorder = new Proxy(steps, {
         set(target, key, value) {

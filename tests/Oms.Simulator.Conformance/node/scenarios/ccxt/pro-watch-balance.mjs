@@ -1,6 +1,6 @@
 // ccxt.pro binance spot watchBalance: WS API userDataStream.subscribe.signature (HMAC) on /ws-api/v3; a MARKET
 // buy placed over REST must come back as a balance update.
-import { scenario, simEnv, waitForUserDataConnection } from '../../lib/harness.mjs';
+import { EVENT_TIMEOUT_MS, scenario, simEnv, waitForUserDataConnection } from '../../lib/harness.mjs';
 import { binance } from '../../lib/ccxt.mjs';
 
 await scenario(async (steps) => {
@@ -22,7 +22,7 @@ await scenario(async (steps) => {
         steps.connection = await waitForUserDataConnection();
         steps.placed = await exchange.createOrder(symbol, 'market', 'buy', Number(amount));
         const filledBtc = Number(steps.placed.filled);
-        const deadline = Date.now() + 20000;
+        const deadline = Date.now() + EVENT_TIMEOUT_MS;
         const hasBtcUpdate = () => snapshots.some((s) => {
             const event = s.info?.event ?? s.info;
             return event?.e === 'outboundAccountPosition' && (event.B ?? []).some((b) => b.a === 'BTC');

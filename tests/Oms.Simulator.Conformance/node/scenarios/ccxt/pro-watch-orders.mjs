@@ -1,6 +1,6 @@
 // ccxt.pro binance futures watchOrders: POST /fapi/v1/listenKey, then /private/ws?listenKey=… (ccxt rewrites the
 // futures /ws URL); a MARKET order placed over REST must come back as order updates (open → closed).
-import { scenario, simEnv, waitForUserDataConnection } from '../../lib/harness.mjs';
+import { EVENT_TIMEOUT_MS, scenario, simEnv, waitForUserDataConnection } from '../../lib/harness.mjs';
 import { binance } from '../../lib/ccxt.mjs';
 
 await scenario(async (steps) => {
@@ -20,7 +20,7 @@ await scenario(async (steps) => {
     try {
         steps.connection = await waitForUserDataConnection();
         steps.placed = await exchange.createOrder(symbol, 'market', 'buy', Number(amount));
-        const deadline = Date.now() + 20000;
+        const deadline = Date.now() + EVENT_TIMEOUT_MS;
         while (!updates.some((o) => o.status === 'closed') && failure === undefined && Date.now() < deadline) {
             await new Promise((r) => setTimeout(r, 100));
         }

@@ -2,7 +2,7 @@
 // (REST newAlgoOrder), then the admin API trades the price through the trigger. On the listenKey stream the SDK must
 // see ALGO_UPDATE (NEW … TRIGGERED … FINISHED), ORDER_TRADE_UPDATE for the placed order, and ACCOUNT_UPDATE closing
 // the position.
-import { Inbox, admin, scenario, simEnv, waitForUserDataConnection } from '../../lib/harness.mjs';
+import { EVENT_TIMEOUT_MS, Inbox, admin, scenario, simEnv, waitForUserDataConnection } from '../../lib/harness.mjs';
 import { futuresClient, rest } from '../../lib/clients.mjs';
 
 await scenario(async (steps) => {
@@ -21,10 +21,10 @@ await scenario(async (steps) => {
             algoType: 'CONDITIONAL', symbol, side: 'SELL', type: 'STOP_MARKET', quantity: Number(quantity),
             triggerPrice: Number(triggerPrice), reduceOnly: 'true', clientAlgoId: ids.algo,
         }));
-        await inbox.waitFor((e) => e.e === 'ALGO_UPDATE' && e.o?.caid === ids.algo && e.o?.X === 'NEW', 15000, 'ALGO_UPDATE NEW');
+        await inbox.waitFor((e) => e.e === 'ALGO_UPDATE' && e.o?.caid === ids.algo && e.o?.X === 'NEW', EVENT_TIMEOUT_MS, 'ALGO_UPDATE NEW');
         steps.priceMove = await admin('POST', '/prices', { symbol, price: moveTo, market: 'usdm' });
-        await inbox.waitFor((e) => e.e === 'ALGO_UPDATE' && e.o?.caid === ids.algo && e.o?.X === 'FINISHED', 15000, 'ALGO_UPDATE FINISHED');
-        await inbox.waitFor((e) => e.e === 'ACCOUNT_UPDATE' && (e.a?.P ?? []).some((p) => p.s === symbol && Number(p.pa) === 0), 15000, 'ACCOUNT_UPDATE with the position closed');
+        await inbox.waitFor((e) => e.e === 'ALGO_UPDATE' && e.o?.caid === ids.algo && e.o?.X === 'FINISHED', EVENT_TIMEOUT_MS, 'ALGO_UPDATE FINISHED');
+        await inbox.waitFor((e) => e.e === 'ACCOUNT_UPDATE' && (e.a?.P ?? []).some((p) => p.s === symbol && Number(p.pa) === 0), EVENT_TIMEOUT_MS, 'ACCOUNT_UPDATE with the position closed');
         steps.algoQueried = await rest(api.queryAlgoOrder({ clientAlgoId: ids.algo }));
         steps.positionRisk = await rest(api.positionInformationV3({ symbol }));
     } finally {

@@ -1,7 +1,7 @@
 // @binance/derivatives-trading-usds-futures user data: REST startUserDataStream (listenKey), the streams client
 // subscribes it on /private; a resting LIMIT filled by moving the price through the admin API and a MARKET order
 // produce ORDER_TRADE_UPDATE (NEW, TRADE) and ACCOUNT_UPDATE (reason ORDER); keepalive and close the listenKey.
-import { Inbox, admin, scenario, simEnv, waitForUserDataConnection } from '../../lib/harness.mjs';
+import { EVENT_TIMEOUT_MS, Inbox, admin, scenario, simEnv, waitForUserDataConnection } from '../../lib/harness.mjs';
 import { futuresClient, rest } from '../../lib/clients.mjs';
 
 await scenario(async (steps) => {
@@ -21,16 +21,16 @@ await scenario(async (steps) => {
             symbol, side: 'BUY', type: 'LIMIT', timeInForce: 'GTC',
             quantity: Number(quantity), price: Number(makerPrice), newClientOrderId: ids.maker,
         }));
-        await inbox.waitFor((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o?.c === ids.maker && e.o?.x === 'NEW', 15000, 'NEW for the maker order');
+        await inbox.waitFor((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o?.c === ids.maker && e.o?.x === 'NEW', EVENT_TIMEOUT_MS, 'NEW for the maker order');
         steps.priceMove = await admin('POST', '/prices', { symbol, price: moveTo, market: 'usdm' });
-        await inbox.waitFor((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o?.c === ids.maker && e.o?.X === 'FILLED', 15000, 'FILLED for the maker order');
+        await inbox.waitFor((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o?.c === ids.maker && e.o?.X === 'FILLED', EVENT_TIMEOUT_MS, 'FILLED for the maker order');
 
         steps.takerPlaced = await rest(api.newOrder({
             symbol, side: 'BUY', type: 'MARKET', quantity: Number(quantity),
             newClientOrderId: ids.taker, newOrderRespType: 'RESULT',
         }));
-        const filled = await inbox.waitFor((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o?.c === ids.taker && e.o?.X === 'FILLED', 15000, 'FILLED for the taker order');
-        await inbox.waitFor((e) => e.e === 'ACCOUNT_UPDATE' && Number(e.T) >= Number(filled.T) && (e.a?.P ?? []).some((p) => p.s === symbol), 15000, 'ACCOUNT_UPDATE after the taker fill');
+        const filled = await inbox.waitFor((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o?.c === ids.taker && e.o?.X === 'FILLED', EVENT_TIMEOUT_MS, 'FILLED for the taker order');
+        await inbox.waitFor((e) => e.e === 'ACCOUNT_UPDATE' && Number(e.T) >= Number(filled.T) && (e.a?.P ?? []).some((p) => p.s === symbol), EVENT_TIMEOUT_MS, 'ACCOUNT_UPDATE after the taker fill');
 
         steps.keepalive = await rest(api.keepaliveUserDataStream());
         steps.positionRisk = await rest(api.positionInformationV3({ symbol }));

@@ -1,6 +1,6 @@
 // @binance/spot market streams on /stream?streams=…: bookTicker, trade and diff depth; a trade is printed by
 // moving the price through the admin API.
-import { Inbox, admin, scenario, simEnv, sleep } from '../../lib/harness.mjs';
+import { EVENT_TIMEOUT_MS, Inbox, admin, scenario, simEnv, sleep } from '../../lib/harness.mjs';
 import { spotClient } from '../../lib/clients.mjs';
 
 await scenario(async (steps) => {
@@ -18,15 +18,15 @@ await scenario(async (steps) => {
         // SUBSCRIBE for the later streams is fire-and-forget in the SDK: trade the price back and forth until
         // every stream has spoken (bounded).
         steps.priceMoves = [];
-        for (let i = 0; i < 20 && (trades.messages.length === 0 || depth.messages.length === 0 || books.messages.length === 0); i++) {
+        for (let i = 0; i < 40 && (trades.messages.length === 0 || depth.messages.length === 0 || books.messages.length === 0); i++) {
             const price = i % 2 === 0 ? moveTo[0] : moveTo[1];
             await admin('POST', '/prices', { symbol, price, market: 'spot' });
             steps.priceMoves = [...steps.priceMoves, price];
             await sleep(500);
         }
-        steps.trade = await trades.waitFor((m) => m.e === 'trade', 15000, 'trade event');
-        steps.depth = await depth.waitFor((m) => m.e === 'depthUpdate', 15000, 'depthUpdate event');
-        steps.bookTicker = await books.waitFor((m) => m.s === symbol, 15000, 'bookTicker event');
+        steps.trade = await trades.waitFor((m) => m.e === 'trade', EVENT_TIMEOUT_MS, 'trade event');
+        steps.depth = await depth.waitFor((m) => m.e === 'depthUpdate', EVENT_TIMEOUT_MS, 'depthUpdate event');
+        steps.bookTicker = await books.waitFor((m) => m.s === symbol, EVENT_TIMEOUT_MS, 'bookTicker event');
         steps.lastBookTicker = books.messages.at(-1);
         steps.depthUpdates = depth.messages.slice(0, 20);
     } finally {

@@ -3,7 +3,7 @@
 // userDataStream.subscribe.signature. Then orderPlace / orderStatus / openOrdersStatus / orderCancelReplace /
 // orderCancel on a resting LIMIT, a resting LIMIT filled by moving the price through the admin API, a MARKET order
 // that fills at once, accountStatus — and the executionReport / outboundAccountPosition events of all of it.
-import { Inbox, admin, scenario, simEnv } from '../../lib/harness.mjs';
+import { EVENT_TIMEOUT_MS, Inbox, admin, scenario, simEnv } from '../../lib/harness.mjs';
 import { spotClient, wsapi } from '../../lib/clients.mjs';
 
 await scenario(async (steps) => {
@@ -44,9 +44,9 @@ await scenario(async (steps) => {
             symbol, side: 'BUY', type: 'LIMIT', timeInForce: 'GTC',
             quantity: Number(quantity), price: Number(makerPrice), newClientOrderId: ids.maker,
         }));
-        await inbox.waitFor((e) => e.e === 'executionReport' && e.c === ids.maker && e.x === 'NEW', 15000, 'NEW for the maker order');
+        await inbox.waitFor((e) => e.e === 'executionReport' && e.c === ids.maker && e.x === 'NEW', EVENT_TIMEOUT_MS, 'NEW for the maker order');
         steps.priceMove = await admin('POST', '/prices', { symbol, price: moveTo, market: 'spot' });
-        await inbox.waitFor((e) => e.e === 'executionReport' && e.c === ids.maker && e.X === 'FILLED', 15000, 'FILLED for the maker order');
+        await inbox.waitFor((e) => e.e === 'executionReport' && e.c === ids.maker && e.X === 'FILLED', EVENT_TIMEOUT_MS, 'FILLED for the maker order');
 
         // A MARKET order that takes liquidity at once.
         steps.takerPlaced = await wsapi(connection.orderPlace({
@@ -54,9 +54,9 @@ await scenario(async (steps) => {
             newClientOrderId: ids.taker, newOrderRespType: 'FULL',
         }));
         const takerFilled = await inbox.waitFor(
-            (e) => e.e === 'executionReport' && e.c === ids.taker && e.X === 'FILLED', 15000, 'FILLED for the taker order');
+            (e) => e.e === 'executionReport' && e.c === ids.taker && e.X === 'FILLED', EVENT_TIMEOUT_MS, 'FILLED for the taker order');
         await inbox.waitFor(
-            (e) => e.e === 'outboundAccountPosition' && Number(e.E) >= Number(takerFilled.E), 15000, 'outboundAccountPosition after the taker fill');
+            (e) => e.e === 'outboundAccountPosition' && Number(e.E) >= Number(takerFilled.E), EVENT_TIMEOUT_MS, 'outboundAccountPosition after the taker fill');
 
         steps.account = await wsapi(connection.accountStatus({ omitZeroBalances: true }));
         steps.openOrdersAfter = await wsapi(connection.openOrdersStatus({ symbol }));
