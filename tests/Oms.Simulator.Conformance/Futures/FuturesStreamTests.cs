@@ -24,7 +24,8 @@ public sealed class FuturesStreamTests(SimulatorFixture sim, ITestOutputHelper o
         {
             symbol = Symbol,
             quantity = "0.01",
-            makerPrice = "64000",
+            makerPrice = "63900",
+            modifiedMakerPrice = "64000",
             moveTo = "63000",
             ids,
         }, output)).AssertOk();
@@ -43,6 +44,10 @@ public sealed class FuturesStreamTests(SimulatorFixture sim, ITestOutputHelper o
             Assert.True(kinds.Count >= 2 && kinds[0] == "NEW" && kinds[^1] == "TRADE", $"order {id}: ORDER_TRADE_UPDATE x = [{string.Join(", ", kinds)}]");
         }
 
+        var amendment = Assert.Single(updates, o => o.Long("i") == makerId && o.Text("x") == "AMENDMENT");
+        Assert.Equal(64000m, amendment.Dec("p"));
+        Assert.Equal("NEW", amendment.Text("X"));
+        Assert.Equal(64000m, result.Data("makerModified").Dec("price"));
         var makerFill = updates.Single(o => o.Long("i") == makerId && o.Text("x") == "TRADE");
         Assert.True(makerFill.Bool("m"));
         Assert.Equal(64000m, makerFill.Dec("L"));

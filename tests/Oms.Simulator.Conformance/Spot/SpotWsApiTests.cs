@@ -35,6 +35,7 @@ public sealed class SpotWsApiTests(SimulatorFixture sim, ITestOutputHelper outpu
             key,
             symbol = Symbol,
             quantity = "0.001",
+            amendedQuantity = "0.0005",
             price = "60000",
             replacePrice = "59000",
             makerPrice = "64000",
@@ -74,6 +75,10 @@ public sealed class SpotWsApiTests(SimulatorFixture sim, ITestOutputHelper outpu
         var events = result.Step("events").Items();
         var reports = events.Where(e => e.Text("e") == "executionReport").ToList();
         AssertSequence(reports, restingId, "NEW", "CANCELED");
+        var replacedReport = Assert.Single(reports, r => r.Long("i") == restingId && r.Text("x") == "REPLACED");
+        Assert.Equal(0.0005m, replacedReport.Dec("q"));
+        Assert.Equal("NEW", replacedReport.Text("X"));
+        Assert.Equal(ids.resting, replacedReport.Text("c"));
         AssertSequence(reports, replacementId, "NEW", "CANCELED");
         AssertSequence(reports, makerId, "NEW", "TRADE");
         AssertSequence(reports, takerId, "NEW", "TRADE");

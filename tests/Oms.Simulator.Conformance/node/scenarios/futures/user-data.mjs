@@ -1,12 +1,12 @@
 // @binance/derivatives-trading-usds-futures user data: REST startUserDataStream (listenKey), the streams client
-// subscribes it on /private; a resting LIMIT filled by moving the price through the admin API and a MARKET order
+// subscribes it on /private; a resting LIMIT modified (AMENDMENT) and filled by moving the price through the admin API and a MARKET order
 // produce ORDER_TRADE_UPDATE (NEW, TRADE) and ACCOUNT_UPDATE (reason ORDER); keepalive and close the listenKey.
 import { EVENT_TIMEOUT_MS, Inbox, admin, scenario, simEnv, waitForUserDataConnection } from '../../lib/harness.mjs';
 import { futuresClient, rest } from '../../lib/clients.mjs';
 
 await scenario(async (steps) => {
     const { args } = simEnv();
-    const { symbol, quantity, makerPrice, moveTo, ids } = args;
+    const { symbol, quantity, makerPrice, modifiedMakerPrice, moveTo, ids } = args;
     const client = futuresClient('hmac');
     const api = client.restAPI;
     steps.listenKey = await rest(api.startUserDataStream());
@@ -22,6 +22,10 @@ await scenario(async (steps) => {
             quantity: Number(quantity), price: Number(makerPrice), newClientOrderId: ids.maker,
         }));
         await inbox.waitFor((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o?.c === ids.maker && e.o?.x === 'NEW', EVENT_TIMEOUT_MS, 'NEW for the maker order');
+        steps.makerModified = await rest(api.modifyOrder({
+            symbol, side: 'BUY', quantity: Number(quantity), price: Number(modifiedMakerPrice), origClientOrderId: ids.maker,
+        }));
+        await inbox.waitFor((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o?.c === ids.maker && e.o?.x === 'AMENDMENT', EVENT_TIMEOUT_MS, 'AMENDMENT for the maker order');
         steps.priceMove = await admin('POST', '/prices', { symbol, price: moveTo, market: 'usdm' });
         await inbox.waitFor((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o?.c === ids.maker && e.o?.X === 'FILLED', EVENT_TIMEOUT_MS, 'FILLED for the maker order');
 

@@ -1,14 +1,14 @@
 // @binance/spot WS API (/ws-api/v3): with an Ed25519 key the session logs on (session.logon) and subscribes with
 // userDataStream.subscribe; with an HMAC key every request is signed and the subscription uses
-// userDataStream.subscribe.signature. Then orderPlace / orderStatus / openOrdersStatus / orderCancelReplace /
-// orderCancel on a resting LIMIT, a resting LIMIT filled by moving the price through the admin API, a MARKET order
+// userDataStream.subscribe.signature. Then orderPlace / orderStatus / openOrdersStatus / orderAmendKeepPriority / orderCancelReplace /
+// orderAmendKeepPriority / orderCancel on a resting LIMIT, a resting LIMIT filled by moving the price through the admin API, a MARKET order
 // that fills at once, accountStatus — and the executionReport / outboundAccountPosition events of all of it.
 import { EVENT_TIMEOUT_MS, Inbox, admin, scenario, simEnv } from '../../lib/harness.mjs';
 import { spotClient, wsapi } from '../../lib/clients.mjs';
 
 await scenario(async (steps) => {
     const { args } = simEnv();
-    const { key, symbol, quantity, price, replacePrice, makerPrice, moveTo, ids } = args;
+    const { key, symbol, quantity, amendedQuantity, price, replacePrice, makerPrice, moveTo, ids } = args;
     const client = spotClient(key);
     const connection = await client.websocketAPI.connect();
     const inbox = new Inbox('user data');
@@ -32,6 +32,10 @@ await scenario(async (steps) => {
         }));
         steps.status = await wsapi(connection.orderStatus({ symbol, origClientOrderId: ids.resting }));
         steps.openOrders = await wsapi(connection.openOrdersStatus({ symbol }));
+        steps.amended = await wsapi(connection.orderAmendKeepPriority({
+            symbol, origClientOrderId: ids.resting, newClientOrderId: ids.resting, newQty: Number(amendedQuantity),
+        }));
+        await inbox.waitFor((e) => e.e === 'executionReport' && e.c === ids.resting && e.x === 'REPLACED', EVENT_TIMEOUT_MS, 'REPLACED for the amended order');
         steps.replaced = await wsapi(connection.orderCancelReplace({
             symbol, side: 'BUY', type: 'LIMIT', cancelReplaceMode: 'STOP_ON_FAILURE', timeInForce: 'GTC',
             quantity: Number(quantity), price: Number(replacePrice),
