@@ -20,9 +20,10 @@ public sealed class RecoveryTests(ClusterFixture fixture)
         Assert.Equal(OrderStatus.PendingNew, result.Order.Status);
         Assert.Empty(TestEnvironment.Venue.Commands(accountId));
 
+        // Deactivate first, so only the new activation can route the query.
+        await fixture.Cluster.DeactivateAsync(account);
         TestEnvironment.Venue.SetBehavior<PlaceOrderCommand>(accountId, RouteBehavior.Queue);
         TestEnvironment.Venue.SetBehavior<QueryOrderCommand>(accountId, RouteBehavior.Queue);
-        await fixture.Cluster.DeactivateAsync(account);
         Assert.Equal(OrderStatus.PendingNew, (await account.GetOrderAsync(result.Order.ClientOrderId))!.Status);
         var query = Assert.Single(TestEnvironment.Venue.Commands<QueryOrderCommand>(accountId));
         Assert.Equal(result.Order.ClientOrderId, query.ClientOrderId);
@@ -109,15 +110,15 @@ public sealed class RecoveryTests(ClusterFixture fixture)
         await _venue.Send(accountId, VenueDriver.Fill(accountId, order, 0.004m, 60000m), VenueDriver.Fill(accountId, order, 0.006m, 60010m));
         Assert.Empty(await _grains.GetPosition(accountId, TestInstruments.BtcPerp).GetAsync(null));
 
-        TestEnvironment.Faults.FailNext(nameof(IPositionGrain.ApplyFillsAsync), positionKey, times: 0);
+        // Deactivate while the position still fails, so only the new activation can deliver the outbox.
         await fixture.Cluster.DeactivateAsync(account);
-        var legs = await Eventually.Until(
-            () => account.GetPositionsAsync(),
-            l => l.Count == 1 && l[0].Quantity == -0.01m,
-            "the position after reactivation");
+        TestEnvironment.Faults.FailNext(nameof(IPositionGrain.ApplyFillsAsync), positionKey, times: 0);
+        var legs = await account.GetPositionsAsync();
 
-        Assert.Equal(2, legs[0].FillCount);
-        Assert.Equal(60006m, legs[0].AverageEntryPrice);
+        var leg = Assert.Single(legs);
+        Assert.Equal(-0.01m, leg.Quantity);
+        Assert.Equal(2, leg.FillCount);
+        Assert.Equal(60006m, leg.AverageEntryPrice);
     }
 
     [Fact]
