@@ -1,0 +1,4 @@
+global using Oms.Contracts;
+global using Oms.Domain;
+global using Oms.Connectors.Abstractions;
+global using Xunit;
