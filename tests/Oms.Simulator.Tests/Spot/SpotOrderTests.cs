@@ -277,4 +277,27 @@ public sealed class SpotOrderTests(SimulatorFixture fixture) : IClassFixture<Sim
         Assert.Equal("BTCUSDT", entry.Parameters["symbol"]);
         Assert.False(entry.Parameters.ContainsKey("signature"));
     }
+
+    [Fact]
+    public async Task Amend_keep_priority_answers_in_the_documented_amend_shape()
+    {
+        var key = fixture.NewHmac();
+        var placed = await PlaceLimitAsync(key, FarBelow(), clientId: "amend-" + Guid.NewGuid().ToString("N")[..8]);
+        var clientId = placed.Json.GetProperty("clientOrderId").GetString()!;
+
+        var amended = await Client.SignedAsync(HttpMethod.Put, "/api/v3/order/amend/keepPriority", key,
+            [("symbol", "BTCUSDT"), ("origClientOrderId", clientId), ("newClientOrderId", clientId + "x"), ("newQty", "0.005")]);
+
+        Assert.True(amended.Status == HttpStatusCode.OK, amended.Json.GetRawText());
+        Assert.Equal(["transactTime", "executionId", "amendedOrder"], amended.Json.EnumerateObject().Select(p => p.Name));
+        Assert.True(amended.Json.GetProperty("executionId").GetInt64() > 0);
+        var order = amended.Json.GetProperty("amendedOrder");
+        Assert.Equal(
+            ["symbol", "orderId", "orderListId", "origClientOrderId", "clientOrderId", "price", "qty", "executedQty", "preventedQty", "quoteOrderQty",
+             "cumulativeQuoteQty", "status", "timeInForce", "type", "side", "workingTime", "selfTradePreventionMode"],
+            order.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(clientId, order.GetProperty("origClientOrderId").GetString());
+        Assert.Equal(clientId + "x", order.GetProperty("clientOrderId").GetString());
+        Assert.Equal("0.00500000", order.GetProperty("qty").GetString());
+    }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Oms.Simulator.Engine;
 using Oms.Simulator.Hosting;
 using Oms.Simulator.Wire.Faults;
@@ -85,7 +86,18 @@ public static class RestEndpoints
             HeaderApiKey = headerKey.Length > 0 ? headerKey : null,
             SignedPayload = () => Auth.SignatureVerifier.RestPayload(rawQuery, rawBody),
         };
-        var outcome = venue.Execute(operation, parameters, auth, Transport.Rest, clientIp, route: request.Method + " " + path);
+        ExecutionOutcome outcome;
+        try
+        {
+            outcome = venue.Execute(operation, parameters, auth, Transport.Rest, clientIp, route: request.Method + " " + path);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            runtime.Loggers.CreateLogger(typeof(RestEndpoints)).LogError(ex, "{Method} {Path} failed unexpectedly", request.Method, path);
+            await WriteAsync(http, ApiErrors.Unknown("An unknown error occurred while processing the request."), venue.Limiter.WeightUsage(clientIp, venue.NowMs), null).ConfigureAwait(false);
+            return;
+        }
+
         var after = runtime.Faults.Match(venue.Market, Transport.Rest, request.Method, path, outcome.Credential?.AccountId ?? keyAccount, beforeExecution: false);
         if (after is not null)
         {

@@ -171,6 +171,50 @@ public static class SpotJson
         w.WriteEndObject();
     }
 
+    /// <summary><c>amendedOrder</c> of order.amend.keepPriority (its own field names: qty, cumulativeQuoteQty, preventedQty…).</summary>
+    public static void WriteAmendedOrder(Utf8JsonWriter w, SpotOrderView o, string origClientOrderId, SymbolFormat f)
+    {
+        w.WriteStartObject();
+        w.WriteString("symbol", o.Symbol);
+        w.WriteNumber("orderId", o.OrderId);
+        w.WriteNumber("orderListId", o.OrderListId);
+        w.WriteString("origClientOrderId", origClientOrderId);
+        w.WriteString("clientOrderId", o.ClientOrderId);
+        w.WriteFixed("price", o.Price, f.PriceScale);
+        w.WriteFixed("qty", o.OrigQty, f.QtyScale);
+        w.WriteFixed("executedQty", o.ExecutedQty, f.QtyScale);
+        w.WriteFixed("preventedQty", o.PreventedQuantity ?? 0m, f.QtyScale);
+        w.WriteFixed("quoteOrderQty", o.OrigQuoteOrderQty, f.QuoteScale);
+        w.WriteFixed("cumulativeQuoteQty", o.CummulativeQuoteQty, f.QuoteScale);
+        w.WriteString("status", o.Status.ToWire());
+        w.WriteString("timeInForce", o.TimeInForce.ToWire());
+        w.WriteString("type", o.Type.ToWire());
+        w.WriteString("side", o.Side.ToWire());
+        if (o.IsWorking)
+        {
+            w.WriteNumber("workingTime", o.WorkingTime);
+        }
+
+        w.WriteString("selfTradePreventionMode", o.SelfTradePreventionMode.ToWire());
+        if (o.IcebergQty > 0)
+        {
+            w.WriteFixed("icebergQty", o.IcebergQty, f.QtyScale);
+        }
+
+        if (HasStopPrice(o))
+        {
+            w.WriteFixed("stopPrice", o.StopPrice, f.PriceScale);
+        }
+
+        WriteTrailingAndStrategy(w, o);
+        if (o.ExpiryReason != SpotExpiryReason.None)
+        {
+            w.WriteString("expiryReason", o.ExpiryReason.ToWire());
+        }
+
+        w.WriteEndObject();
+    }
+
     /// <summary>DELETE /api/v3/order body (and cancel legs of cancel-replace / cancel-all).</summary>
     public static void WriteCancel(Utf8JsonWriter w, SpotCancelResult c, SymbolFormat f)
     {

@@ -246,15 +246,43 @@ public static class SpotOperations
             NewQty = ctx.GetDecimal("newQty", format.QtyScale) ?? throw new ApiErrorException(ApiErrors.MandatoryParameter("newQty")),
         };
         p.EnsureAllRead();
-        var order = ctx.Exchange.AmendSpotOrder(ctx.AccountId, request).Unwrap();
-        var now = ctx.Exchange.ServerTime;
+        var before = ctx.Exchange.GetSpotOrder(ctx.AccountId, symbol, request.OrderId, request.OrigClientOrderId).Unwrap();
+
+        // The response carries the executionId of the REPLACED report; the engine raises it synchronously within the call.
+        long executionId = 0;
+        SpotOrderView order;
+        var accountId = ctx.AccountId;
+        using (ctx.Exchange.Subscribe(e =>
+               {
+                   if (e is SpotExecutionReport { ExecutionType: ExecutionType.Replaced } r && r.AccountId == accountId && r.OrderId == before.OrderId)
+                   {
+                       executionId = r.ExecutionId;
+                   }
+               }))
+        {
+            order = ctx.Exchange.AmendSpotOrder(ctx.AccountId, request).Unwrap();
+        }
+
+        SpotOrderListResult? list = null;
+        if (order.OrderListId >= 0 && ctx.Exchange.GetSpotOrderList(ctx.AccountId, order.OrderListId, null) is { IsSuccess: true } found)
+        {
+            list = found.Value;
+        }
+
+        var origClientOrderId = before.ClientOrderId;
         return OperationResult.Ok(w =>
         {
             w.WriteStartObject();
-            w.WriteNumber("transactTime", now);
-            w.WriteNumber("executionId", 0);
+            w.WriteNumber("transactTime", order.UpdateTime);
+            w.WriteNumber("executionId", executionId);
             w.WritePropertyName("amendedOrder");
-            SpotJson.WriteOrder(w, order, format);
+            SpotJson.WriteAmendedOrder(w, order, origClientOrderId, format);
+            if (list is not null)
+            {
+                w.WritePropertyName("listStatus");
+                SpotJson.WriteOrderList(w, list, format, includeReports: false);
+            }
+
             w.WriteEndObject();
         });
     }

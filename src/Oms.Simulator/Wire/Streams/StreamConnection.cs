@@ -26,8 +26,8 @@ public sealed class StreamConnection : WsConnection
     private readonly Dictionary<string, ListenKeySubscription> listenKeys = new(StringComparer.Ordinal);
     private bool combined;
 
-    public StreamConnection(WebSocket socket, SimulatorRuntime runtime, MarketKind market, StreamRoute route, bool combined, string remoteIp, ILogger logger)
-        : base(socket, KindFor(market, route), remoteIp, runtime.Clock, logger)
+    public StreamConnection(SimulatorRuntime runtime, MarketKind market, StreamRoute route, bool combined, string remoteIp, ILogger logger)
+        : base(KindFor(market, route), remoteIp, runtime.Clock, logger)
     {
         this.runtime = runtime;
         Market = market;
@@ -182,11 +182,8 @@ public sealed class StreamConnection : WsConnection
         }
     }
 
-    protected override ValueTask OnOpenedAsync()
-    {
-        runtime.MarketStreams.Register(this);
-        return ValueTask.CompletedTask;
-    }
+    /// <summary>Starts receiving market events (called before the socket is accepted; frames queue until it is).</summary>
+    public void Activate() => runtime.MarketStreams.Register(this);
 
     protected override ValueTask OnClosedAsync()
     {

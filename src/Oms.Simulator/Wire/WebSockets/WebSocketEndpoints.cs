@@ -47,9 +47,8 @@ public static class WebSocketEndpoints
         }
 
         var returnRateLimits = !string.Equals(http.Request.Query["returnRateLimits"].ToString(), "false", StringComparison.OrdinalIgnoreCase);
-        using var socket = await AcceptAsync(http, runtime, market).ConfigureAwait(false);
-        var connection = new WsApiConnection(socket, runtime, market, ClientIp(http), returnRateLimits, runtime.Loggers.CreateLogger<WsApiConnection>());
-        await RunAsync(http, runtime, connection).ConfigureAwait(false);
+        var connection = new WsApiConnection(runtime, market, ClientIp(http), returnRateLimits, runtime.Loggers.CreateLogger<WsApiConnection>());
+        await AcceptAndRunAsync(http, runtime, market, connection).ConfigureAwait(false);
     }
 
     private static async Task AcceptStreamAsync(HttpContext http, SimulatorRuntime runtime, MarketKind market, StreamRoute route, bool combined, string? pathStreams)
@@ -86,8 +85,7 @@ public static class WebSocketEndpoints
             }
         }
 
-        using var socket = await AcceptAsync(http, runtime, market).ConfigureAwait(false);
-        var connection = new StreamConnection(socket, runtime, market, route, combined, ClientIp(http), runtime.Loggers.CreateLogger<StreamConnection>());
+        var connection = new StreamConnection(runtime, market, route, combined, ClientIp(http), runtime.Loggers.CreateLogger<StreamConnection>());
         var invalid = connection.AddStreams(streams);
         if (invalid.Count > 0)
         {
@@ -103,7 +101,9 @@ public static class WebSocketEndpoints
             }
         }
 
-        await RunAsync(http, runtime, connection).ConfigureAwait(false);
+        // Subscribed before the handshake completes: no event raised after the client sees the socket open is lost.
+        connection.Activate();
+        await AcceptAndRunAsync(http, runtime, market, connection).ConfigureAwait(false);
     }
 
     private static async Task<bool> AdmitAsync(HttpContext http, SimulatorRuntime runtime, MarketKind market, bool chargeWeight)
@@ -140,19 +140,33 @@ public static class WebSocketEndpoints
         });
     }
 
-    private static async Task RunAsync(HttpContext http, SimulatorRuntime runtime, WsConnection connection)
+    private static async Task AcceptAndRunAsync(HttpContext http, SimulatorRuntime runtime, MarketKind market, WsConnection connection)
     {
-        runtime.Connections.Add(connection);
+        System.Net.WebSockets.WebSocket socket;
         try
         {
-            var stopping = http.RequestServices.GetService(typeof(IHostApplicationLifetime)) is IHostApplicationLifetime lifetime
-                ? lifetime.ApplicationStopping
-                : CancellationToken.None;
-            await connection.RunAsync(runtime.Options.MaxConnectionLifetime, stopping).ConfigureAwait(false);
+            socket = await AcceptAsync(http, runtime, market).ConfigureAwait(false);
         }
-        finally
+        catch
         {
-            runtime.Connections.Remove(connection);
+            await connection.ReleaseUnacceptedAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        using (socket)
+        {
+            runtime.Connections.Add(connection);
+            try
+            {
+                var stopping = http.RequestServices.GetService(typeof(IHostApplicationLifetime)) is IHostApplicationLifetime lifetime
+                    ? lifetime.ApplicationStopping
+                    : CancellationToken.None;
+                await connection.RunAsync(socket, runtime.Options.MaxConnectionLifetime, stopping).ConfigureAwait(false);
+            }
+            finally
+            {
+                runtime.Connections.Remove(connection);
+            }
         }
     }
 

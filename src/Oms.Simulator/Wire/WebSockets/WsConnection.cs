@@ -27,7 +27,7 @@ public abstract class WsConnection
     private const int MaxMessageBytes = 1 << 20;
     private const int MaxQueuedFrames = 50_000;
 
-    private readonly WebSocket socket;
+    private WebSocket? socket;
     private readonly Channel<ReadOnlyMemory<byte>> outbox =
         Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource lifetime = new();
@@ -38,9 +38,12 @@ public abstract class WsConnection
     private long rateWindowStart;
     private int rateCount;
 
-    protected WsConnection(WebSocket socket, WsConnectionKind kind, string remoteIp, TimeProvider clock, ILogger logger)
+    /// <summary>
+    /// Creates the connection before its socket is accepted, so subscriptions named in the URL are live (and their
+    /// frames queued) by the time the client sees the handshake complete.
+    /// </summary>
+    protected WsConnection(WsConnectionKind kind, string remoteIp, TimeProvider clock, ILogger logger)
     {
-        this.socket = socket;
         this.clock = clock;
         Kind = kind;
         RemoteIp = remoteIp;
@@ -95,7 +98,7 @@ public abstract class WsConnection
     public void Abort()
     {
         lifetime.Cancel();
-        socket.Abort();
+        socket?.Abort();
     }
 
     /// <summary>Closes after flushing what is queued (server shutdown, lifetime end).</summary>
@@ -106,9 +109,10 @@ public abstract class WsConnection
         outbox.Writer.TryComplete();
     }
 
-    /// <summary>Runs the connection until it closes. <paramref name="maxLifetime"/> ends it like Binance's 24 h cut.</summary>
-    public async Task RunAsync(TimeSpan maxLifetime, CancellationToken stopping)
+    /// <summary>Runs the connection on its accepted socket until it closes. <paramref name="maxLifetime"/> ends it like Binance's 24 h cut.</summary>
+    public async Task RunAsync(WebSocket acceptedSocket, TimeSpan maxLifetime, CancellationToken stopping)
     {
+        socket = acceptedSocket;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, lifetime.Token);
         using var lifetimeTimer = clock.CreateTimer(_ => OnLifetimeExpired(), null, maxLifetime, Timeout.InfiniteTimeSpan);
         await OnOpenedAsync().ConfigureAwait(false);
@@ -151,8 +155,16 @@ public abstract class WsConnection
     /// <summary>Called when the max lifetime is reached; default closes the socket.</summary>
     protected virtual void OnLifetimeExpired() => CloseGracefully(WebSocketCloseStatus.NormalClosure, "Connection lifetime expired");
 
+    /// <summary>Releases what the connection holds when its socket could not be accepted.</summary>
+    public ValueTask ReleaseUnacceptedAsync()
+    {
+        lifetime.Cancel();
+        return OnClosedAsync();
+    }
+
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
+        var socket = this.socket!;
         var buffer = new ArrayBufferWriter<byte>(4096);
         while (socket.State == WebSocketState.Open && !cancellationToken.IsCancellationRequested)
         {
@@ -212,6 +224,7 @@ public abstract class WsConnection
 
     private async Task SendLoopAsync(CancellationToken cancellationToken)
     {
+        var socket = this.socket!;
         var reader = outbox.Reader;
         while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -35,8 +35,8 @@ public sealed class WsApiConnection : WsConnection
     private ApiCredential? session;
     private long? authorizedSince;
 
-    public WsApiConnection(WebSocket socket, SimulatorRuntime runtime, MarketKind market, string remoteIp, bool returnRateLimits, ILogger logger)
-        : base(socket, market == MarketKind.Spot ? WsConnectionKind.SpotWsApi : WsConnectionKind.FuturesWsApi, remoteIp, runtime.Clock, logger)
+    public WsApiConnection(SimulatorRuntime runtime, MarketKind market, string remoteIp, bool returnRateLimits, ILogger logger)
+        : base(market == MarketKind.Spot ? WsConnectionKind.SpotWsApi : WsConnectionKind.FuturesWsApi, remoteIp, runtime.Clock, logger)
     {
         this.runtime = runtime;
         venue = runtime.Venue(market);
