@@ -12,8 +12,11 @@ public sealed class HostConfigurationTests
     private static IConfiguration Config(params (string Key, string? Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
-    private static IConfiguration Shipped() =>
-        new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: false).Build();
+    private static IConfiguration Shipped(OmsProfile profile = OmsProfile.Embedded) =>
+        new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: false)
+            .AddJsonFile($"appsettings.{profile}.json", optional: false)
+            .Build();
 
     [Fact]
     public void The_profile_is_embedded_unless_one_is_chosen()
@@ -70,12 +73,25 @@ public sealed class HostConfigurationTests
     }
 
     [Fact]
-    public void The_shipped_accounts_are_the_two_demo_accounts()
+    public void The_embedded_profile_ships_two_demo_accounts_and_a_development_client()
     {
-        var accounts = AccountOptions.Read(Shipped());
+        var configuration = Shipped(OmsProfile.Embedded);
+        var accounts = AccountOptions.Read(configuration);
         Assert.Equal(["demo-spot", "demo-futures"], accounts.Select(a => a.Id));
         Assert.Equal([MarketType.Spot], accounts[0].ToConfig().Markets);
         Assert.Equal([MarketType.UsdMFutures], accounts[1].ToConfig().Markets);
+        Assert.True(configuration.GetValue<bool>("Oms:Gateway:DevelopmentClient:Enabled"));
+        Assert.False(configuration.GetValue<bool>("Oms:Dashboard:RequireAuthentication"));
+    }
+
+    [Fact]
+    public void The_cluster_profile_ships_no_account_no_development_client_and_a_locked_dashboard()
+    {
+        var configuration = Shipped(OmsProfile.Cluster);
+        Assert.Empty(AccountOptions.Read(configuration));
+        Assert.False(configuration.GetValue<bool>("Oms:Gateway:DevelopmentClient:Enabled"));
+        Assert.True(configuration.GetValue<bool>("Oms:Dashboard:RequireAuthentication"));
+        Assert.Equal("oms", configuration["Oms:Host:ClusterId"]);
     }
 
     [Fact]

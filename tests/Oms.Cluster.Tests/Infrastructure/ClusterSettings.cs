@@ -41,10 +41,10 @@ public sealed class ClusterSettings(string connectionString, string clusterId, s
             "--Oms:Gateway:Clients:0:Grants:0:Permissions:0=Read",
             "--Oms:Gateway:Clients:0:Grants:0:Permissions:1=Trade",
         };
-        // appsettings.json provisions the two demo accounts (indices 0 and 1); test accounts follow them.
+        // The cluster profile provisions no account of its own (the demo accounts are embedded-only).
         for (var i = 0; i < accounts.Count; i++)
         {
-            var key = $"--Oms:Accounts:{P(i + 2)}";
+            var key = $"--Oms:Accounts:{P(i)}";
             args.Add($"{key}:Id={accounts[i]}");
             args.Add($"{key}:Venue=Binance");
             args.Add($"{key}:Markets:0=UsdMFutures");
