@@ -16,9 +16,11 @@ public sealed class OmsGrainOptions
 
     /// <summary>
     /// How many trade keys an account remembers for fills whose order it does not know (or no longer keeps),
-    /// so replays of those fills are recognised as duplicates.
+    /// so replays of those fills are recognised as duplicates before they reach the outbox. Every write carries them
+    /// (about 35 bytes each), so the default is moderate: the position grains, which remember
+    /// <see cref="PositionTradeIdRetention"/> trade ids per instrument, are the authoritative de-duplication.
     /// </summary>
-    public int RecentTradeKeyRetention { get; set; } = 10_000;
+    public int RecentTradeKeyRetention { get; set; } = 2000;
 
     /// <summary>How many applied trade ids a position remembers for de-duplication (the most recent ones).</summary>
     public int PositionTradeIdRetention { get; set; } = 10_000;
