@@ -79,8 +79,18 @@ public sealed class PositionGrain : Grain, IPositionGrain
                 _logger.LogWarning("Position {Account} {Instrument} has no instrument spec: contract size 1 and fee {Fee} {FeeAsset} left unvalued",
                     _account, _instrument, fill.Fee, fill.FeeAsset);
             }
-            Apply(fill, instrument);
-            changed = true;
+            try
+            {
+                Apply(fill, instrument);
+                changed = true;
+            }
+            catch (DomainException ex)
+            {
+                // A fill the position math refuses is a broken invariant upstream; it must not block the fills after it.
+                _applied.Remove(fill.TradeId);
+                _logger.LogCritical(ex, "Position {Account} {Instrument} could not apply fill {TradeId} of order {ClientOrderId}; skipped",
+                    _account, _instrument, fill.TradeId, fill.ClientOrderId);
+            }
         }
 
         if (changed)
