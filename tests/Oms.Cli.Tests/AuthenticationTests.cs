@@ -62,6 +62,18 @@ public sealed class AuthenticationTests(SiloFixture silo)
     }
 
     [Fact]
+    public async Task An_endpoint_that_does_not_speak_gRPC_exits_5_saying_so()
+    {
+        var environment = silo.Environment(silo.TraderToken);
+        environment["OMS_ENDPOINT"] = $"http://127.0.0.1:{silo.DashboardPort}";
+
+        var result = await OmsCli.RunAsync(["balance", "--account", "demo-spot"], environment);
+
+        Assert.True(result.ExitCode == 5, result.ToString());
+        Assert.Contains("does not speak gRPC over HTTP/2", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_token_file_given_by_option_is_used_and_a_missing_one_exits_4()
     {
         var file = Path.Combine(silo.WorkDirectory, "trader-token");

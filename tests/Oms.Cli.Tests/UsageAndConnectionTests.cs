@@ -93,5 +93,9 @@ public sealed class UsageAndConnectionTests
             Assert.Contains("  " + command, result.Stdout, StringComparison.Ordinal);
         }
         Assert.Contains("5 silo unreachable or unavailable", result.Stdout, StringComparison.Ordinal);
+
+        var bare = await OmsCli.RunAsync([]);
+        Assert.True(bare.ExitCode == 1, bare.ToString());
+        Assert.Contains("Commands:", bare.Stdout, StringComparison.Ordinal);
     }
 }

@@ -68,4 +68,18 @@ public sealed class WatchTests(SiloFixture silo)
         Assert.StartsWith("#5 ", line, StringComparison.Ordinal);
         Assert.Contains("SUBMITTED new-1 BUY 0.01 ETHUSDT LIMIT 3000", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Watch_stops_cleanly_when_asked_to_and_says_where_to_resume()
+    {
+        var account = await silo.NewAccountAsync("stop");
+        var watching = silo.Start("watch", "--account", account);
+        await watching.WaitForStderrLineAsync(line => line.Contains("Ctrl+C stops", StringComparison.Ordinal));
+
+        watching.Terminate();
+
+        var result = await watching.CompletionAsync();
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("stopped after 0 report(s); resume with --from-sequence 1", result.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -55,9 +55,6 @@ internal sealed class CliContext : IAsyncDisposable
 
     public T? Get<T>(Argument<T> argument) => ParseResult.GetValue(argument);
 
-    /// <summary>True when <paramref name="option"/> was given on the command line (not just defaulted).</summary>
-    public bool Has(Option option) => ParseResult.GetResult(option) is { Implicit: false };
-
     public async ValueTask DisposeAsync()
     {
         if (connection is not null) await connection.DisposeAsync();

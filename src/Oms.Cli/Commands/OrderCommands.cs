@@ -346,6 +346,4 @@ internal static class OrderCommands
         null => "?",
         _ => o.Triggered ? o.Status + " (triggered)" : o.Status,
     };
-
-    internal static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

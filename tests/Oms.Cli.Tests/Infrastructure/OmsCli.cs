@@ -109,6 +109,16 @@ public static class OmsCli
             stderrPump = PumpStderrAsync();
         }
 
+        /// <summary>Asks the CLI to stop the way a terminal or a service manager does (SIGTERM; Ctrl+C takes the same path).</summary>
+        public void Terminate()
+        {
+            if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("POSIX signals only");
+            if (NativeMethods.kill(process.Id, NativeMethods.SIGTERM) != 0)
+            {
+                throw new InvalidOperationException($"kill({process.Id}, SIGTERM) failed with errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+            }
+        }
+
         /// <summary>Waits until the CLI writes a stderr line matching <paramref name="match"/> (fails if it exits first).</summary>
         public async Task WaitForStderrLineAsync(Func<string, bool> match)
         {
@@ -171,4 +181,13 @@ public static class OmsCli
             }
         }
     }
+}
+
+internal static class NativeMethods
+{
+    public const int SIGTERM = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    public static extern int kill(int pid, int signal);
 }

@@ -28,6 +28,9 @@ public sealed class SiloFixture : IAsyncLifetime
 
     public string Endpoint { get; private set; } = string.Empty;
 
+    /// <summary>The silo's HTTP/1.1 dashboard port: an endpoint that answers, but not with gRPC.</summary>
+    public int DashboardPort { get; private set; }
+
     public IGrainFactory Grains => app!.Services.GetRequiredService<IGrainFactory>();
 
     public string DevelopmentTokenFile => Path.Combine(WorkDirectory, ".oms", "dev-token");
@@ -59,6 +62,7 @@ public sealed class SiloFixture : IAsyncLifetime
         app.MapOmsSilo();
         await app.StartAsync();
         Endpoint = $"http://127.0.0.1:{Port(0)}";
+        DashboardPort = ports[1];
     }
 
     public async Task DisposeAsync()
