@@ -489,6 +489,7 @@ public sealed partial class SimExchange
         state.ById[order.OrderId] = order;
         state.LatestByClientId[order.ClientOrderId] = order;
         state.All.Add(order);
+        SyncOpenOrder(order);
         if (state.All.Count > Options.HistoryLimit * 2)
         {
             var drop = state.All.Count - Options.HistoryLimit;
@@ -515,6 +516,7 @@ public sealed partial class SimExchange
 
         if (!order.Account.IsInternal)
         {
+            SyncOpenOrder(order);
             var state = order.Account.FuturesState(market);
             state.Open.Remove(order.OrderId);
             if (state.OpenByClientId.TryGetValue(order.ClientOrderId, out var o) && ReferenceEquals(o, order))
@@ -537,6 +539,7 @@ public sealed partial class SimExchange
         order.ExpiryReason = reason;
         order.Leaves = 0;
         order.UpdateTime = _now;
+        SyncOpenOrder(order);
         EmitFuturesUpdate(order, ExecutionType.Expired);
         FinishFuturesOrder(order);
     }
@@ -553,6 +556,8 @@ public sealed partial class SimExchange
 
     private void OnFuturesPrevented(FuturesMarket market, FuturesOrder taker, FuturesOrder maker, decimal takerPrevented, decimal makerPrevented)
     {
+        SyncOpenOrder(taker);
+        SyncOpenOrder(maker);
         if (makerPrevented > 0 && maker.Leaves == 0)
         {
             maker.Status = OrderStatus.ExpiredInMatch;
@@ -605,6 +610,7 @@ public sealed partial class SimExchange
         order.CumQuote += notional;
         order.UpdateTime = _now;
         order.Status = order.Leaves == 0 ? OrderStatus.Filled : OrderStatus.PartiallyFilled;
+        SyncOpenOrder(order);
 
         if (!account.IsInternal)
         {
@@ -797,48 +803,73 @@ public sealed partial class SimExchange
 
     private static decimal OpenOrderMargin(FuturesSymbolState state)
     {
-        if (state.Open.Count == 0)
+        var buyNotional = state.OpeningBuyNotional;
+        var sellNotional = state.OpeningSellNotional;
+        var amount = state.Both.Amount;
+        if (amount > 0 && state.OpeningSellQty > 0)
         {
-            return 0m;
+            sellNotional *= Math.Max(0, state.OpeningSellQty - amount) / state.OpeningSellQty;
+        }
+        else if (amount < 0 && state.OpeningBuyQty > 0)
+        {
+            buyNotional *= Math.Max(0, state.OpeningBuyQty + amount) / state.OpeningBuyQty;
         }
 
-        decimal buyQty = 0, buyNotional = 0, sellQty = 0, sellNotional = 0, hedge = 0;
-        foreach (var order in state.Open.Values)
+        return (Math.Max(buyNotional, sellNotional) + state.OpeningHedgeNotional) / state.Leverage;
+    }
+
+    /// <summary>Brings the symbol state's open-order totals in line with the order's current leaves and price.</summary>
+    private static void SyncOpenOrder(FuturesOrder order)
+    {
+        if (order.Account.IsInternal)
         {
+            return;
+        }
+
+        var state = order.Account.FuturesState(order.Market);
+        var leaves = order.IsFinal ? 0m : order.Leaves;
+        Account(state, order, -order.AccountedLeaves, order.AccountedPrice);
+        Account(state, order, leaves, order.Price);
+        order.AccountedLeaves = leaves;
+        order.AccountedPrice = order.Price;
+
+        static void Account(FuturesSymbolState state, FuturesOrder order, decimal qty, decimal price)
+        {
+            if (qty == 0)
+            {
+                return;
+            }
+
+            var notional = qty * price;
+            if (order.Side == OrderSide.Buy)
+            {
+                state.BidNotional += notional;
+            }
+            else
+            {
+                state.AskNotional += notional;
+            }
+
             if (order.ReduceOnly || IsClosingOrder(order.Account, order.PositionSide, order.Side, false))
             {
-                continue;
+                return;
             }
 
             if (order.PositionSide != PositionSide.Both)
             {
-                hedge += order.Leaves * order.Price;
-                continue;
+                state.OpeningHedgeNotional += notional;
             }
-
-            if (order.Side == OrderSide.Buy)
+            else if (order.Side == OrderSide.Buy)
             {
-                buyQty += order.Leaves;
-                buyNotional += order.Leaves * order.Price;
+                state.OpeningBuyQty += qty;
+                state.OpeningBuyNotional += notional;
             }
             else
             {
-                sellQty += order.Leaves;
-                sellNotional += order.Leaves * order.Price;
+                state.OpeningSellQty += qty;
+                state.OpeningSellNotional += notional;
             }
         }
-
-        var amount = state.Both.Amount;
-        if (amount > 0 && sellQty > 0)
-        {
-            sellNotional *= Math.Max(0, sellQty - amount) / sellQty;
-        }
-        else if (amount < 0 && buyQty > 0)
-        {
-            buyNotional *= Math.Max(0, buyQty + amount) / buyQty;
-        }
-
-        return (Math.Max(buyNotional, sellNotional) + hedge) / state.Leverage;
     }
 
     private decimal FuturesAvailableBalance(AccountState account) => ComputeMargin(account).Available;
@@ -860,19 +891,9 @@ public sealed partial class SimExchange
             return;
         }
 
-        decimal bids = 0, asks = 0;
-        foreach (var open in o.Account.FuturesState(o.Market).Open.Values)
-        {
-            if (open.Side == OrderSide.Buy)
-            {
-                bids += open.Leaves * open.Price;
-            }
-            else
-            {
-                asks += open.Leaves * open.Price;
-            }
-        }
-
+        var totals = o.Account.FuturesState(o.Market);
+        var bids = totals.BidNotional;
+        var asks = totals.AskNotional;
         Emit(new FuturesOrderTradeUpdate
         {
             AccountId = o.Account.Id,
@@ -1082,6 +1103,7 @@ public sealed partial class SimExchange
         order.Status = OrderStatus.Canceled;
         order.Leaves = 0;
         order.UpdateTime = _now;
+        SyncOpenOrder(order);
         EmitFuturesUpdate(order, ExecutionType.Canceled);
         FinishFuturesOrder(order);
     }
@@ -1251,6 +1273,7 @@ public sealed partial class SimExchange
         {
             order.OrigQty = r.Quantity;
             order.Leaves = newLeaves;
+            SyncOpenOrder(order);
             if (order.OnBook)
             {
                 market.Book.SetVisibleInPlace(order, newLeaves);
@@ -1271,6 +1294,7 @@ public sealed partial class SimExchange
         order.OrigQty = r.Quantity;
         order.Leaves = newLeaves;
         order.Visible = newLeaves;
+        SyncOpenOrder(order);
         if (r.PriceMatch is { } match)
         {
             order.PriceMatch = match;

@@ -44,6 +44,16 @@ internal sealed class FuturesSymbolState(int leverage)
     public readonly List<AlgoOrder> AllAlgos = [];
     public long? CountdownDeadline;
 
+    // Running totals over open orders (kept in step by SimExchange.SyncOpenOrder) so margin and
+    // ORDER_TRADE_UPDATE b/a never scan the open orders.
+    public decimal BidNotional;
+    public decimal AskNotional;
+    public decimal OpeningBuyQty;
+    public decimal OpeningBuyNotional;
+    public decimal OpeningSellQty;
+    public decimal OpeningSellNotional;
+    public decimal OpeningHedgeNotional;
+
     public Position Get(PositionSide side) => side switch
     {
         PositionSide.Long => Long,

@@ -129,6 +129,10 @@ internal sealed class FuturesOrder : BookOrder
     public AlgoOrder? Algo;
     public int Modifications;
 
+    /// <summary>Quantity and price currently counted in the symbol state's open-order totals.</summary>
+    public decimal AccountedLeaves;
+    public decimal AccountedPrice;
+
     public bool IsFinal => Status is OrderStatus.Filled or OrderStatus.Canceled or OrderStatus.Expired
         or OrderStatus.ExpiredInMatch or OrderStatus.Rejected;
 
