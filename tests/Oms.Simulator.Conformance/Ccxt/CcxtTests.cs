@@ -10,7 +10,7 @@ public sealed class CcxtTests(SimulatorFixture sim, ITestOutputHelper output) : 
 {
     private const string Symbol = "BTCUSDT";
 
-    [Fact(Skip = "simulator gap: see FINDINGS.md #1")]
+    [Fact]
     public async Task LoadMarkets_with_keys_gets_spot_linear_and_the_sapi_margin_pair_lists()
     {
         var account = await sim.CreateAccountAsync();
@@ -115,7 +115,7 @@ public sealed class CcxtTests(SimulatorFixture sim, ITestOutputHelper output) : 
         Assert.Equal(100000m - trades.Sum(t => t.Dec("fee.cost")), wallet);
     }
 
-    [Fact(Skip = "simulator gap: see FINDINGS.md #2")]
+    [Fact]
     public async Task Futures_stopLossPrice_goes_to_the_algo_service_and_is_listed_and_canceled_as_a_trigger_order()
     {
         await sim.SetPriceAsync("usdm", Symbol, 65000m);

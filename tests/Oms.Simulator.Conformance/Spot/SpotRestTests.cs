@@ -176,7 +176,7 @@ public sealed class SpotRestTests(SimulatorFixture sim, ITestOutputHelper output
         Assert.Equal(100000m - placed.Dec("cummulativeQuoteQty"), state.SpotFree("USDT") + QuoteCommission(fills));
     }
 
-    [Fact(Skip = "simulator gap: see FINDINGS.md #3")]
+    [Fact]
     public async Task Amend_keep_priority_reduces_the_quantity_and_answers_in_the_amend_shape()
     {
         await sim.SetPriceAsync("spot", Symbol, 65000m);
