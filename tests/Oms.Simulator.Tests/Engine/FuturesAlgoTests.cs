@@ -73,15 +73,19 @@ public sealed class FuturesAlgoTests
         Assert.Empty(_x.GetOpenAlgoOrders("me").Value);
     }
 
-    [Fact]
-    public void Limit_conditional_places_a_limit_order_at_its_price()
+    [Theory]
+    [InlineData(FuturesOrderType.Stop, OrderSide.Buy, 105, 106)]
+    [InlineData(FuturesOrderType.TakeProfit, OrderSide.Sell, 105, 106)]
+    [InlineData(FuturesOrderType.Stop, OrderSide.Sell, 95, 94)]
+    [InlineData(FuturesOrderType.TakeProfit, OrderSide.Buy, 95, 94)]
+    public void Limit_conditional_places_a_limit_order_at_its_price(FuturesOrderType type, OrderSide side, int trigger, int limit)
     {
-        var algo = PlaceAlgo(Algo(FuturesOrderType.Stop, OrderSide.Buy, 105m, price: 106m));
-        Print(105m);
+        var algo = PlaceAlgo(Algo(type, side, trigger, price: limit));
+        Print(trigger);
         var triggered = _x.GetAlgoOrder("me", algo.AlgoId, null).Value;
         Assert.Equal(AlgoStatus.Triggered, triggered.AlgoStatus);
         var order = _x.GetFuturesOrder("me", Symbol, triggered.ActualOrderId, null).Value;
-        Assert.Equal((FuturesOrderType.Limit, 106m, OrderStatus.New), (order.Type, order.Price, order.Status));
+        Assert.Equal((FuturesOrderType.Limit, limit, type), (order.Type, order.Price, order.OrigType));
         Assert.True(_x.CancelFuturesOrder("me", Symbol, order.OrderId, null).IsSuccess);
         Assert.Equal(AlgoStatus.Finished, _x.GetAlgoOrder("me", algo.AlgoId, null).Value.AlgoStatus);
     }
