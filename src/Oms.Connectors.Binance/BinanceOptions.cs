@@ -29,6 +29,24 @@ public sealed class BinanceOptions
     /// <summary>USDⓈ-M WebSocket API address, including the path.</summary>
     public Uri UsdMWebSocketApiAddress { get; set; } = new("wss://ws-fapi.binance.com/ws-fapi/v1");
 
+    /// <summary>Spot market streams root (the client appends <c>/stream?streams=…</c> or <c>/ws/&lt;stream&gt;</c>).</summary>
+    public Uri SpotMarketStreamAddress { get; set; } = new("wss://stream.binance.com:9443");
+
+    /// <summary>
+    /// USDⓈ-M streams root. The client appends the routed paths (REFERENCE §5.9): <c>/public</c> (book ticker, depth),
+    /// <c>/market</c> (trades, mark price, …) and <c>/private</c> (user data with a listenKey).
+    /// </summary>
+    public Uri UsdMStreamAddress { get; set; } = new("wss://fstream.binance.com");
+
+    /// <summary>Most streams one market-data connection carries before another is opened (spot allows 1024, USD-M 200).</summary>
+    public int MaxStreamsPerConnection { get; set; } = 200;
+
+    /// <summary>Levels requested with the REST depth snapshot that starts a local order book (spot weight 50, USD-M weight 20 at 1000).</summary>
+    public int DepthSnapshotLimit { get; set; } = 1000;
+
+    /// <summary>How often the USDⓈ-M listenKey is extended (the venue expires it 60 min after the last keepalive).</summary>
+    public TimeSpan ListenKeyKeepAliveInterval { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>How long after its timestamp a signed request stays valid at the venue (Binance default 5 s, max 60 s).</summary>
     public TimeSpan RecvWindow { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -89,6 +107,12 @@ public sealed class BinanceOptions
         if (!IsHttp(UsdMRestBaseAddress)) errors.Add($"{nameof(UsdMRestBaseAddress)} '{UsdMRestBaseAddress}' must be an absolute http(s) address");
         if (!IsWs(SpotWebSocketApiAddress)) errors.Add($"{nameof(SpotWebSocketApiAddress)} '{SpotWebSocketApiAddress}' must be an absolute ws(s) address");
         if (!IsWs(UsdMWebSocketApiAddress)) errors.Add($"{nameof(UsdMWebSocketApiAddress)} '{UsdMWebSocketApiAddress}' must be an absolute ws(s) address");
+        if (!IsWs(SpotMarketStreamAddress)) errors.Add($"{nameof(SpotMarketStreamAddress)} '{SpotMarketStreamAddress}' must be an absolute ws(s) address");
+        if (!IsWs(UsdMStreamAddress)) errors.Add($"{nameof(UsdMStreamAddress)} '{UsdMStreamAddress}' must be an absolute ws(s) address");
+        if (MaxStreamsPerConnection is < 1 or > 1024) errors.Add($"{nameof(MaxStreamsPerConnection)} {MaxStreamsPerConnection} must be in [1, 1024]");
+        if (DepthSnapshotLimit is < 5 or > 5000) errors.Add($"{nameof(DepthSnapshotLimit)} {DepthSnapshotLimit} must be in [5, 5000]");
+        if (ListenKeyKeepAliveInterval <= TimeSpan.Zero || ListenKeyKeepAliveInterval >= TimeSpan.FromMinutes(60))
+            errors.Add($"{nameof(ListenKeyKeepAliveInterval)} {ListenKeyKeepAliveInterval} must be positive and below the venue's 60 min listenKey validity");
         if (RecvWindow <= TimeSpan.Zero || RecvWindow > TimeSpan.FromSeconds(60))
             errors.Add($"{nameof(RecvWindow)} {RecvWindow} must be positive and at most 60 s (Binance maximum)");
         if (RecvWindow.Ticks % TimeSpan.TicksPerMillisecond != 0)

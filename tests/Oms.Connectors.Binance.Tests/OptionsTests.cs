@@ -20,12 +20,18 @@ public sealed class OptionsTests
             SessionMaxLifetime = TimeSpan.FromHours(24),
             UtilizationCap = 1.5,
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(1),
+            SpotMarketStreamAddress = new Uri("https://stream.binance.com"),
+            UsdMStreamAddress = new Uri("http://fstream.binance.com"),
+            MaxStreamsPerConnection = 0,
+            DepthSnapshotLimit = 6000,
+            ListenKeyKeepAliveInterval = TimeSpan.FromMinutes(60),
         };
 
         var problems = new BinanceOptionsValidator().Validate(null, options);
 
         Assert.True(problems.Failed);
-        foreach (var name in new[] { "RecvWindow", "SpotWebSocketApiAddress", "MaxSessionsPerAccount", "SessionMaxLifetime", "UtilizationCap", "ReconnectMaxDelay" })
+        foreach (var name in new[] { "RecvWindow", "SpotWebSocketApiAddress", "MaxSessionsPerAccount", "SessionMaxLifetime", "UtilizationCap", "ReconnectMaxDelay",
+                     "SpotMarketStreamAddress", "UsdMStreamAddress", "MaxStreamsPerConnection", "DepthSnapshotLimit", "ListenKeyKeepAliveInterval" })
             Assert.Contains(name, problems.FailureMessage, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new BinanceApiContext(BinanceApi.Spot, options,
             BinanceApiContext.CreateLocalBudget(BinanceApi.Spot, new BinanceOptions()), new Diagnostics.BinanceMetrics()));

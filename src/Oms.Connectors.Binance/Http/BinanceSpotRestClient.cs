@@ -10,7 +10,7 @@ namespace Oms.Connectors.Binance.Http;
 /// reconciliation makes. Every method draws rate budget first and returns a <see cref="BinanceResult{T}"/>; a timeout,
 /// broken connection, 5xx or <c>-1007</c> on a trading call is <see cref="VenueErrorKind.UnknownOutcome"/>.
 /// </summary>
-public sealed class BinanceSpotRestClient
+public sealed class BinanceSpotRestClient : MarketData.IBinanceDepthSource
 {
     private readonly BinanceApiContext _context;
     private readonly BinanceRestTransport _transport;
@@ -47,6 +47,17 @@ public sealed class BinanceSpotRestClient
             .ConfigureAwait(false);
         if (result.TryGetValue(out var info)) ApplyRateLimits(_context.Budget, info.RateLimits);
         return result;
+    }
+
+    /// <summary>Reads the order book (<c>GET /api/v3/depth</c>, public) with up to <paramref name="limit"/> levels per side (max 5000).</summary>
+    public ValueTask<BinanceResult<MarketData.DepthSnapshot>> GetDepthAsync(InstrumentId instrument, int limit = 1000, CancellationToken cancellationToken = default)
+    {
+        var operation = $"read the order book of {instrument} on Binance spot";
+        if (!TrySymbol(instrument, operation, out var symbol, out var invalid)) return ValueTask.FromResult<BinanceResult<MarketData.DepthSnapshot>>(invalid);
+        if (limit is < 1 or > 5000) return ValueTask.FromResult(Invalid<MarketData.DepthSnapshot>(operation, $"depth limit {limit} must be in [1, 5000]"));
+        var call = new RestCall(HttpMethod.Get, "/api/v3/depth", new BinanceParameters(2).Add("symbol", symbol).Add("limit", limit), RestSecurity.None,
+            SpotEndpointCosts.Depth(limit), RatePriority.Normal, "depth", operation, ReadOnly: true);
+        return _transport.SendAsync(call, body => MarketStreamParser.ParseDepthSnapshot(body.Span, instrument), null, cancellationToken);
     }
 
     /// <summary>Places an order; the client order id is the OMS one (idempotency key at the venue while the order is open).</summary>

@@ -85,6 +85,8 @@ public static class SpotEndpointCosts
     public static EndpointCost Ping => new(1);
     public static EndpointCost Time => new(1);
     public static EndpointCost ExchangeInfo => new(20);
+    /// <summary><c>GET /api/v3/depth</c>: 5 up to 100 levels, 25 up to 500, 50 up to 1000, 250 up to 5000.</summary>
+    public static EndpointCost Depth(int limit) => new(limit switch { <= 100 => 5, <= 500 => 25, <= 1000 => 50, _ => 250 });
     public static EndpointCost PlaceOrder => new(1, Orders: 1, ZeroWeightOnSuccess: true);
     public static EndpointCost TestOrder(bool computeCommissionRates) => new(computeCommissionRates ? 20 : 1);
     public static EndpointCost CancelOrder => new(1, ZeroWeightOnSuccess: true);
@@ -105,4 +107,44 @@ public static class SpotEndpointCosts
 
     /// <summary>Opening a WebSocket API connection costs 2 weight and one connection attempt.</summary>
     public static EndpointCost Connect => new(2);
+}
+
+/// <summary>
+/// USD-M endpoint costs (REFERENCE §5.2, §5.3): order placement costs 0 IP weight and 1 on each order counter (10 s and
+/// 1 min); <c>batchOrders</c> 5 weight and 5 on the 10 s counter, 1 on the minute counter (modelled as 5 orders).
+/// </summary>
+public static class UsdMEndpointCosts
+{
+    public static EndpointCost Ping => new(1);
+    public static EndpointCost Time => new(1);
+    public static EndpointCost ExchangeInfo => new(1);
+    /// <summary><c>GET /fapi/v1/depth</c>: 2 up to 50 levels, 5 at 100, 10 at 500, 20 at 1000.</summary>
+    public static EndpointCost Depth(int limit) => new(limit switch { <= 50 => 2, <= 100 => 5, <= 500 => 10, _ => 20 });
+    public static EndpointCost PlaceOrder => new(0, Orders: 1);
+    public static EndpointCost TestOrder => new(0);
+    public static EndpointCost ModifyOrder => new(0, Orders: 1);
+    public static EndpointCost BatchOrders(int count) => new(5, Orders: count);
+    public static EndpointCost CancelOrder => new(1);
+    public static EndpointCost CancelAllOpenOrders => new(1);
+    public static EndpointCost CountdownCancelAll => new(10);
+    public static EndpointCost QueryOrder => new(1);
+    public static EndpointCost OpenOrders(bool withSymbol) => new(withSymbol ? 1 : 40);
+    public static EndpointCost AllOrders => new(5);
+    public static EndpointCost PlaceAlgoOrder => new(0, Orders: 1);
+    public static EndpointCost CancelAlgoOrder => new(1);
+    public static EndpointCost QueryAlgoOrder => new(1);
+    public static EndpointCost OpenAlgoOrders(bool withSymbol) => new(withSymbol ? 1 : 40);
+    public static EndpointCost Leverage => new(1);
+    public static EndpointCost MarginType => new(1);
+    public static EndpointCost ChangePositionMode => new(1);
+    public static EndpointCost GetPositionMode => new(30);
+    public static EndpointCost PositionRisk => new(5);
+    public static EndpointCost Account => new(5);
+    public static EndpointCost Balance => new(5);
+    public static EndpointCost Income => new(30);
+    public static EndpointCost UserTrades => new(5);
+    public static EndpointCost ListenKey => new(1);
+    public static EndpointCost SessionLogon => new(2);
+    /// <summary>Opening a WebSocket API connection costs 5 weight (REFERENCE §5.7).</summary>
+    public static EndpointCost Connect => new(5);
 }
