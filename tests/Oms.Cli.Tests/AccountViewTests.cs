@@ -52,9 +52,9 @@ public sealed class AccountViewTests(SiloFixture silo)
     public async Task Positions_and_orders_show_a_filled_order()
     {
         var account = await silo.NewAccountAsync("pos");
-        var submit = await silo.RunAsync("submit", "BUY", "0.002", "BTCUSDT", "--price", "50000.00", "--id", "pos-1", "--account", account);
+        var submit = await silo.RunAsync("submit", "BUY", "0.002", "BTCUSDT", "--price", "50000.00", "--id", "fill-1", "--account", account);
         Assert.True(submit.ExitCode == 0, submit.ToString());
-        await silo.WaitForOrderAsync(account, "pos-1", o => o.Status == OrderStatus.Filled);
+        await silo.WaitForOrderAsync(account, "fill-1", o => o.Status == OrderStatus.Filled);
         await silo.WaitForPositionAsync(account, "BTCUSDT");
 
         var positions = await silo.RunAsync("positions", "--account", account, "--json");
@@ -73,7 +73,7 @@ public sealed class AccountViewTests(SiloFixture silo)
         var orders = await silo.RunAsync("orders", "--account", account, "--json");
         Assert.True(orders.ExitCode == 0, orders.ToString());
         var order = Assert.Single(orders.Json().GetProperty("orders").EnumerateArray());
-        Assert.Equal("pos-1", order.GetProperty("client_order_id").GetString());
+        Assert.Equal("fill-1", order.GetProperty("client_order_id").GetString());
         Assert.Equal("FILLED", order.GetProperty("status").GetString());
         Assert.Equal("BUY", order.GetProperty("side").GetString());
         Assert.Equal("LIMIT", order.GetProperty("type").GetString());
@@ -82,7 +82,7 @@ public sealed class AccountViewTests(SiloFixture silo)
 
         var ordersTable = await silo.RunAsync("orders", "--account", account);
         Assert.True(ordersTable.ExitCode == 0, ordersTable.ToString());
-        var row = Line(ordersTable.Stdout, "pos-1");
+        var row = Line(ordersTable.Stdout, "fill-1");
         Assert.Contains("FILLED", row, StringComparison.Ordinal);
         Assert.Contains("BTCUSDT", row, StringComparison.Ordinal);
 
@@ -90,9 +90,9 @@ public sealed class AccountViewTests(SiloFixture silo)
         Assert.True(open.ExitCode == 0, open.ToString());
         Assert.Empty(open.Json().GetProperty("orders").EnumerateArray());
 
-        var one = await silo.RunAsync("order", "pos-1", "--account", account);
+        var one = await silo.RunAsync("order", "fill-1", "--account", account);
         Assert.True(one.ExitCode == 0, one.ToString());
-        Assert.Contains("V-pos-1", one.Stdout, StringComparison.Ordinal);
+        Assert.Contains("V-fill-1", one.Stdout, StringComparison.Ordinal);
         Assert.Contains("FILLED", Line(one.Stdout, "Status"), StringComparison.Ordinal);
     }
 

@@ -174,4 +174,27 @@ public sealed class OrderEntryTests(SiloFixture silo)
         Assert.Equal("IOC", order.GetProperty("time_in_force").GetString());
         Assert.Equal("BOTH", order.GetProperty("position_side").GetString());
     }
+
+    [Fact]
+    public async Task Order_types_are_built_from_the_flags()
+    {
+        var account = await silo.NewAccountAsync("types");
+
+        var market = await silo.RunAsync("submit", "BUY", "0.001", "BTCUSDT", "--account", account, "--json");
+        Assert.True(market.ExitCode == 0, market.ToString());
+        Assert.Equal("MARKET", market.Json().GetProperty("order").GetProperty("type").GetString());
+        Assert.Equal(JsonValueKind.Null, market.Json().GetProperty("order").GetProperty("limit_price").ValueKind);
+
+        var stop = await silo.RunAsync("submit", "BUY", "0.001", "BTCUSDT", "--type", "stop-limit", "--stop-price", "51000", "--price", "51010.5", "--tif", "fok", "--account", account, "--json");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        var stopOrder = stop.Json().GetProperty("order");
+        Assert.Equal("STOP_LIMIT", stopOrder.GetProperty("type").GetString());
+        Assert.Equal("51000", stopOrder.GetProperty("stop_price").GetString());
+        Assert.Equal("51010.5", stopOrder.GetProperty("limit_price").GetString());
+        Assert.Equal("FOK", stopOrder.GetProperty("time_in_force").GetString());
+
+        var trailing = await silo.RunAsync("submit", "SELL", "0.001", "BTCUSDT", "--type", "trailing-stop", "--trailing-percent", "1.5", "--account", account);
+        Assert.True(trailing.ExitCode == 0, trailing.ToString());
+        Assert.Contains("SELL 0.001 BTCUSDT TRAILING_STOP_MARKET trail 1.5%", trailing.Stdout, StringComparison.Ordinal);
+    }
 }

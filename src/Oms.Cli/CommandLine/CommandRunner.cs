@@ -61,7 +61,8 @@ internal sealed class CommandRunner(GlobalOptions globals, CliHost host)
     private static int Fail(CliOutput output, CliException ex)
     {
         output.Error(ex.Message);
-        if (output.Json) output.WriteJson(new ErrorDocument(new ErrorView(ex.ExitCode, ex.Kind, ex.Message, ex.Details)));
+        // One line, so that it also ends a JSON Lines stream (`oms watch --json`) cleanly.
+        if (output.Json) output.WriteJsonLine(new ErrorDocument(new ErrorView(ex.ExitCode, ex.Kind, ex.Message, ex.Details)));
         return ex.ExitCode;
     }
 }

@@ -64,7 +64,7 @@ internal static class OmsCommandLine
             {
                 var message = string.Join("; ", parseResult.Errors.Select(e => e.Message));
                 new CliOutput(json: true, host.Stdout, host.Stderr, host.Environment, host.StdoutRedirected)
-                    .WriteJson(new ErrorDocument(new ErrorView(ExitCodes.Usage, "usage", message, null)));
+                    .WriteJsonLine(new ErrorDocument(new ErrorView(ExitCodes.Usage, "usage", message, null)));
             }
             return ExitCodes.Usage;
         }

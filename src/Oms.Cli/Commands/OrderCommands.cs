@@ -338,7 +338,8 @@ internal static class OrderCommands
     /// <summary><c>BUY 0.001 BTCUSDT LIMIT 50000.00</c>.</summary>
     public static string Summary(OrderView o) => Tables.Join(
         o.Side, o.Quantity, o.Instrument?.Symbol, o.Type, o.LimitPrice,
-        o.StopPrice is null ? null : "stop " + o.StopPrice, o.ReduceOnly ? "reduce-only" : null);
+        o.StopPrice is null ? null : "stop " + o.StopPrice, o.TrailingPercent is null ? null : $"trail {o.TrailingPercent}%",
+        o.ActivationPrice is null ? null : "from " + o.ActivationPrice, o.ReduceOnly ? "reduce-only" : null);
 
     public static string StatusText(OrderView o) => o.Status switch
     {
