@@ -1,5 +1,6 @@
 using System.Globalization;
 using Oms.Benchmarks.Infrastructure;
+using Oms.Grains;
 
 namespace Oms.Benchmarks;
 
@@ -9,31 +10,26 @@ namespace Oms.Benchmarks;
 /// earlier keys of the batch, in a fixed shuffled order, into a cleared set. Baseline: <c>HashSet&lt;string&gt;.Add</c>
 /// of the same keys as text (<c>BINANCE:SPOT:BTCUSDT#283579160</c>).
 /// <para>
-/// "+ bounded retention" is what the grain does for a fill whose order it does not keep (unknown, or evicted: every
-/// fill key of an evicted order goes through <c>RememberTradeKey</c>): add to the set, append to
-/// <c>RecentTradeKeys</c> and, beyond <c>RecentTradeKeyRetention</c> (10,000), remove the oldest key from the set and
-/// <c>RemoveRange(0, excess)</c> the list. It is a copy of that private code (AccountGrain.Venue.cs
-/// RememberTradeKey/TrimRecentTradeKeys) run on a set already at the retention, as a busy account's is, with fresh
-/// trade ids (a 20,000-key pool cycled, so a key comes back only after it was evicted) and the same 20 % replays.
+/// "+ retention" adds the bounded memory of applied keys: add to the set, append to a list and, beyond the retention,
+/// remove the oldest keys from the set and <c>RemoveRange(0, excess)</c> the list. That is what the account grain does
+/// for every fill key of an order it no longer keeps (AccountGrain.Venue.cs RememberTradeKey/TrimRecentTradeKeys,
+/// <c>OmsGrainOptions.RecentTradeKeyRetention</c>) and what the position grain does for every fill
+/// (PositionGrain.cs <c>AppliedTradeIds</c>, <c>PositionTradeIdRetention</c>); the code here is a copy of that private
+/// logic, at the current option defaults, on a set already full (a busy account's), with fresh trade ids (a pool twice
+/// the retention, cycled, so a key comes back only after it was evicted) and the same 20 % replays.
 /// </para>
 /// </summary>
 [Config(typeof(MicroConfig))]
 public class FillDedupBenchmarks
 {
     public const int KeysPerInvoke = 1000;
-    public const int Retention = 10_000;
-    private const int Pool = 2 * Retention;
-    private const int ScheduleLength = Pool * 5 / 4;
 
     private readonly HashSet<string> _strings = new(KeysPerInvoke);
     private readonly HashSet<FillKey> _keys = new(KeysPerInvoke);
     private string[] _stringKeys = null!;
     private FillKey[] _fillKeys = null!;
-
-    private readonly HashSet<FillKey> _retained = new(Retention + 1);
-    private readonly List<FillKey> _recent = new(Retention + 1);
-    private FillKey[] _schedule = null!;
-    private int _cursor;
+    private RetainedKeys<FillKey> _account = null!;
+    private RetainedKeys<TradeId> _position = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -49,17 +45,9 @@ public class FillDedupBenchmarks
         _fillKeys = shuffled.Select(NewKey).ToArray();
         _stringKeys = _fillKeys.Select(k => k.ToString()).ToArray();
 
-        // Retention schedule: every fifth key replays one of the last 50, the others walk a pool twice the retention.
-        var pool = Enumerable.Range(0, Pool).Select(i => NewKey(300_000_000L + i)).ToArray();
-        _schedule = new FillKey[ScheduleLength];
-        var next = 0;
-        for (var j = 0; j < ScheduleLength; j++)
-        {
-            _schedule[j] = j % 5 == 4 ? _schedule[j - 1 - random.Next(Math.Min(50, j))] : pool[next++ % Pool];
-        }
-        // Fill the set to the retention, as a busy account's is.
-        for (var j = 0; j < 2 * ScheduleLength; j++) ApplyWithRetention(_schedule[j % ScheduleLength]);
-        if (_recent.Count != Retention) throw new InvalidOperationException($"the retention list holds {_recent.Count}, not {Retention}");
+        var defaults = new OmsGrainOptions();
+        _account = new RetainedKeys<FillKey>(defaults.RecentTradeKeyRetention, random, NewKey);
+        _position = new RetainedKeys<TradeId>(defaults.PositionTradeIdRetention, random, id => NewKey(id).TradeId);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = KeysPerInvoke, Description = "HashSet<string>.Add")]
@@ -86,32 +74,64 @@ public class FillDedupBenchmarks
         return added;
     }
 
-    [Benchmark(OperationsPerInvoke = KeysPerInvoke, Description = "+ bounded retention (List.RemoveRange(0, n))")]
-    public int FillKeySetWithRetention()
-    {
-        var added = 0;
-        for (var i = 0; i < KeysPerInvoke; i++)
-        {
-            if (ApplyWithRetention(_schedule[_cursor])) added++;
-            if (++_cursor == ScheduleLength) _cursor = 0;
-        }
-        return added;
-    }
+    [Benchmark(OperationsPerInvoke = KeysPerInvoke, Description = "+ retention, account default (RemoveRange(0, n))")]
+    public int AccountRetention() => _account.ApplyNext(KeysPerInvoke);
 
-    /// <summary>The grain's path for a fill of an order it does not keep.</summary>
-    private bool ApplyWithRetention(FillKey key)
-    {
-        if (!_retained.Add(key)) return false;
-        _recent.Add(key);
-        var excess = _recent.Count - Retention;
-        if (excess > 0)
-        {
-            for (var i = 0; i < excess; i++) _retained.Remove(_recent[i]);
-            _recent.RemoveRange(0, excess);
-        }
-        return true;
-    }
+    [Benchmark(OperationsPerInvoke = KeysPerInvoke, Description = "+ retention, position default (TradeId keys)")]
+    public int PositionRetention() => _position.ApplyNext(KeysPerInvoke);
 
     private static FillKey NewKey(long tradeId) =>
         new(Realistic.BtcSpot, new TradeId(tradeId.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>A set plus an oldest-first list trimmed with <c>RemoveRange(0, excess)</c>, as the grains keep them.</summary>
+    private sealed class RetainedKeys<TKey>
+        where TKey : struct
+    {
+        private readonly int _retention;
+        private readonly HashSet<TKey> _set;
+        private readonly List<TKey> _oldestFirst;
+        private readonly TKey[] _schedule;
+        private int _cursor;
+
+        public RetainedKeys(int retention, Random random, Func<long, TKey> newKey)
+        {
+            _retention = retention;
+            _set = new HashSet<TKey>(retention + 1);
+            _oldestFirst = new List<TKey>(retention + 1);
+            // Every fifth key replays one of the last 50; the others walk a pool twice the retention.
+            var pool = Enumerable.Range(0, 2 * retention).Select(i => newKey(300_000_000L + i)).ToArray();
+            _schedule = new TKey[pool.Length * 5 / 4];
+            var next = 0;
+            for (var j = 0; j < _schedule.Length; j++)
+            {
+                _schedule[j] = j % 5 == 4 ? _schedule[j - 1 - random.Next(Math.Min(50, j))] : pool[next++ % pool.Length];
+            }
+            ApplyNext(2 * _schedule.Length);
+            if (_oldestFirst.Count != retention) throw new InvalidOperationException($"the retention list holds {_oldestFirst.Count}, not {retention}");
+        }
+
+        public int ApplyNext(int count)
+        {
+            var added = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (Apply(_schedule[_cursor])) added++;
+                if (++_cursor == _schedule.Length) _cursor = 0;
+            }
+            return added;
+        }
+
+        private bool Apply(TKey key)
+        {
+            if (!_set.Add(key)) return false;
+            _oldestFirst.Add(key);
+            var excess = _oldestFirst.Count - _retention;
+            if (excess > 0)
+            {
+                for (var i = 0; i < excess; i++) _set.Remove(_oldestFirst[i]);
+                _oldestFirst.RemoveRange(0, excess);
+            }
+            return true;
+        }
+    }
 }
