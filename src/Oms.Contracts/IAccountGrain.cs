@@ -57,4 +57,8 @@ public interface IAccountGrain : IGrainWithStringKey
     Task BeginReconciliationAsync(string reason);
 
     Task EndReconciliationAsync();
+
+    /// <summary>Returns the orders still open and where each instrument's trade history resumes, for venue reconciliation.</summary>
+    [ReadOnly]
+    Task<AccountReconciliationView> GetReconciliationViewAsync();
 }

@@ -1,5 +1,6 @@
 using Oms.Gateway.Hosting;
 using Oms.Silo.Accounts;
+using Oms.Silo.Connectors;
 using Oms.Silo.Venues;
 
 namespace Oms.Silo.Hosting;
@@ -20,6 +21,7 @@ public static class OmsSilo
         var profile = builder.AddOmsProfile();
         builder.AddOmsLogging();
         builder.AddOmsEndpoints();
+        builder.AddOmsConnectors(profile);
         builder.AddOmsVenuePorts();
         builder.AddOmsOrleans(profile);
         builder.AddOmsAccountProvisioning();

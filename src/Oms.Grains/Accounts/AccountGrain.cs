@@ -77,6 +77,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             await RouteQueriesAsync();
             await CatchUpJournalAsync();
             await FlushOutboxAsync();
+            await AttachSessionsAsync();
         }
         EnsureMaintenanceTimer();
     }
@@ -84,6 +85,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _maintenanceTimer?.Dispose();
+        await DetachSessionsAsync();
         // Wake long-polling readers so they return what exists instead of waiting on a dead activation.
         _reportsArrived.TrySetResult();
         if (_outboxDirty)
@@ -120,6 +122,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         await RefreshPolicyAsync();
         await PersistAsync();
         Log.Provisioned(_logger, _account, config.Venue, first);
+        await AttachSessionsAsync();
         return Info();
     }
 

@@ -1,0 +1,289 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Oms.Connectors.Binance.Parsing;
+
+namespace Oms.Connectors.Binance.Worker;
+
+// Reconciliation and the silent-stream watchdog.
+public sealed partial class BinanceSpotAccountWorker
+{
+    private const int MaxTradePages = 20;
+    private const int TradePageSize = 1000;
+
+    /// <summary>
+    /// Brings the OMS in line with the venue: marks the account reconciling, applies the balance snapshot, the state of
+    /// every order the OMS considers open (from the open-order list, else by client order id), and every trade after
+    /// each instrument's cursor (with a look-back; the grain drops duplicates), all as Reconciliation events; cancels
+    /// still pending are sent again; then ends the reconciliation once the events are applied. False when a venue
+    /// call failed (the account stays reconciling and the caller retries).
+    /// </summary>
+    private async Task<bool> ReconcileAsync(string reason, CancellationToken stop)
+    {
+        var sessions = await WaitReadyAsync(stop).ConfigureAwait(false);
+        if (sessions is null) return true;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await _shared.Reconciliation.BeginAsync(Account, reason, stop).ConfigureAwait(false);
+            var ok = await ReconcileStepsAsync(sessions, stop).ConfigureAwait(false);
+            if (ok)
+            {
+                await _pump.FlushAsync(stop).ConfigureAwait(false);
+                await _shared.Reconciliation.EndAsync(Account, stop).ConfigureAwait(false);
+                Interlocked.Increment(ref _reconciliations);
+                _watchdog.Touch();
+                _logger.LogInformation("Account {Account}: reconciled with Binance spot ({Reason}) in {Elapsed:0.0} ms", Account, reason,
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            else
+            {
+                Interlocked.Increment(ref _reconcileFailures);
+            }
+            _shared.Metrics.Reconciled(Venue, ReasonTag(reason), ok, Stopwatch.GetElapsedTime(started));
+            return ok;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Account {Account}: reconciliation ({Reason}) failed", Account, reason);
+            _shared.Metrics.Reconciled(Venue, ReasonTag(reason), false, Stopwatch.GetElapsedTime(started));
+            return false;
+        }
+    }
+
+    private static string ReasonTag(string reason) => reason switch
+    {
+        "start" => "start",
+        "credentials rotated" => "rotation",
+        _ when reason.Contains("silent", StringComparison.Ordinal) => "watchdog",
+        _ when reason.Contains("gap", StringComparison.Ordinal) => "gap",
+        _ when reason.Contains("unresolved", StringComparison.Ordinal) => "unresolved",
+        _ => "other",
+    };
+
+    private async Task<bool> ReconcileStepsAsync(BinanceSpotSessions sessions, CancellationToken stop)
+    {
+        // Balances first: any stream event after this snapshot is newer and is applied after it.
+        var account = await SendAsync(sessions, ws => ws.GetAccountAsync(true, stop), rest => rest.GetAccountAsync(true, stop)).ConfigureAwait(false);
+        if (!account.TryGetValue(out var snapshot)) return Failed(account.Error!);
+        Post(snapshot.ToEvent(Account, VenueEventSource.Reconciliation));
+
+        var view = await _shared.Reconciliation.GetViewAsync(Account, stop).ConfigureAwait(false);
+        var open = await SendAsync(sessions, ws => ws.GetOpenOrdersAsync(null, stop), rest => rest.GetOpenOrdersAsync(null, stop)).ConfigureAwait(false);
+        if (!open.TryGetValue(out var venueOpen)) return Failed(open.Error!);
+        var venueOpenById = new Dictionary<ClientOrderId, OrderReport>();
+        foreach (var report in venueOpen) venueOpenById[report.ClientOrderId] = report;
+
+        // The venue's state of every order the OMS considers open.
+        var reports = new List<OrderReport>();
+        var notFound = new List<TrackedOrder>();
+        foreach (var order in view.OpenOrders)
+        {
+            if (!IsMine(order.Instrument)) continue;
+            if (venueOpenById.TryGetValue(order.ClientOrderId, out var report))
+            {
+                reports.Add(report);
+                if (order.Status == OrderStatus.PendingCancel)
+                {
+                    // The cancel may have been lost with the connection: send it again (harmless if it was not).
+                    _queue.TryEnqueue(new CancelOrderCommand
+                    {
+                        Account = Account, Instrument = order.Instrument, ClientOrderId = order.ClientOrderId, VenueOrderId = report.VenueOrderId, CreatedAt = Now,
+                    });
+                }
+                continue;
+            }
+            var query = await SendAsync(sessions, ws => ws.QueryOrderAsync(order.Instrument, order.ClientOrderId, stop),
+                rest => rest.QueryOrderAsync(order.Instrument, order.ClientOrderId, stop)).ConfigureAwait(false);
+            if (query.TryGetValue(out var found)) reports.Add(found);
+            else if (query.ErrorKind == VenueErrorKind.UnknownOrder) notFound.Add(order);
+            else return Failed(query.Error!);
+        }
+
+        // Trades: after each instrument's cursor (with a look-back), and every trade of the orders just reported.
+        var orderIds = new Dictionary<long, ClientOrderId>();
+        foreach (var report in reports)
+        {
+            if (long.TryParse(report.VenueOrderId.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) orderIds[id] = report.ClientOrderId;
+        }
+        var fills = new Dictionary<FillKey, Fill>();
+        foreach (var cursor in view.TradeCursors)
+        {
+            if (!IsMine(cursor.Instrument)) continue;
+            if (!long.TryParse(cursor.TradeId.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var last)) continue;
+            if (!await ReadTradesAsync(sessions, cursor.Instrument, Math.Max(0, last - _shared.Options.TradeLookback), orderIds, fills, stop).ConfigureAwait(false)) return false;
+        }
+        foreach (var report in reports)
+        {
+            if (report.ExecutedQuantity is not > 0m) continue;
+            if (!long.TryParse(report.VenueOrderId.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId)) continue;
+            var trades = await sessions.Rest.GetMyTradesAsync(report.Instrument, orderIds, orderId: orderId, cancellationToken: stop).ConfigureAwait(false);
+            if (!trades.TryGetValue(out var list)) return Failed(trades.Error!);
+            foreach (var trade in list) fills[trade.Fill.Key] = trade.Fill;
+        }
+
+        // Events: each reported order with its fills (acceptance before fills, fills before a terminal state), then
+        // the fills of orders that are no longer open, then what the venue does not know.
+        var events = new List<VenueEvent>();
+        var attached = new HashSet<FillKey>();
+        foreach (var report in reports)
+        {
+            var own = fills.Values.Where(f => f.ClientOrderId == report.ClientOrderId && f.Instrument == report.Instrument).OrderBy(f => TradeNumber(f.TradeId)).ToArray();
+            foreach (var fill in own) attached.Add(fill.Key);
+            events.AddRange((report with { Fills = own }).ToEvents(Account, VenueEventSource.Reconciliation, Now));
+        }
+        foreach (var fill in fills.Values.Where(f => !attached.Contains(f.Key)).OrderBy(f => TradeNumber(f.TradeId)))
+        {
+            events.Add(new VenueFill { Account = Account, Timestamp = fill.Timestamp, Source = VenueEventSource.Reconciliation, Fill = fill });
+        }
+        foreach (var order in notFound)
+        {
+            events.Add(new VenueOrderUpdate
+            {
+                Account = Account,
+                Timestamp = Now,
+                Source = VenueEventSource.Reconciliation,
+                Instrument = order.Instrument,
+                ClientOrderId = order.ClientOrderId,
+                Kind = VenueOrderEventKind.NotFound,
+                Reason = $"Binance spot has no order {order.ClientOrderId}",
+                VenueCode = "-2013",
+            });
+        }
+        if (events.Count > 0) Post(events);
+        _shared.Metrics.ReconciliationFinding(Venue, "orders", reports.Count);
+        _shared.Metrics.ReconciliationFinding(Venue, "fills", fills.Count);
+        _shared.Metrics.ReconciliationFinding(Venue, "not_found", notFound.Count);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the account's trades of one instrument from trade id <paramref name="fromId"/> (paged, bounded). Trades of
+    /// orders not yet mapped to a client order id are mapped through the instrument's order history, then read again.
+    /// </summary>
+    private async Task<bool> ReadTradesAsync(BinanceSpotSessions sessions, InstrumentId instrument, long fromId, Dictionary<long, ClientOrderId> orderIds,
+        Dictionary<FillKey, Fill> fills, CancellationToken stop)
+    {
+        var mapped = false;
+        var from = fromId;
+        for (var page = 0; page < MaxTradePages; page++)
+        {
+            var unmatched = new List<long>();
+            var result = await sessions.Rest.GetMyTradesAsync(instrument, orderIds, fromId: from, limit: TradePageSize, unmatchedOrderIds: unmatched, cancellationToken: stop)
+                .ConfigureAwait(false);
+            if (!result.TryGetValue(out var trades)) return Failed(result.Error!);
+            if (unmatched.Count > 0 && !mapped)
+            {
+                // Orders the OMS does not list as open (closed since, or placed elsewhere): learn their client order ids.
+                mapped = true;
+                var history = await sessions.Rest.GetAllOrdersAsync(instrument, fromOrderId: unmatched.Min(), limit: 1000, cancellationToken: stop).ConfigureAwait(false);
+                if (!history.TryGetValue(out var orders)) return Failed(history.Error!);
+                foreach (var order in orders)
+                {
+                    if (long.TryParse(order.VenueOrderId.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) orderIds[id] = order.ClientOrderId;
+                }
+                page--;
+                continue;
+            }
+            foreach (var trade in trades) fills[trade.Fill.Key] = trade.Fill;
+            if (unmatched.Count > 0)
+            {
+                _logger.LogWarning("Account {Account}: {Count} trades on {Instrument} belong to orders without a known client order id; they are not applied",
+                    Account, unmatched.Count, instrument);
+            }
+            if (trades.Count + unmatched.Count < TradePageSize) return true;
+            var lastSeen = trades.Count == 0 ? from : trades.Max(t => TradeNumber(t.Fill.TradeId));
+            from = Math.Max(from + 1, lastSeen + 1);
+        }
+        _logger.LogWarning("Account {Account}: more than {Pages} pages of trades on {Instrument}; the rest follow in the next reconciliation", Account, MaxTradePages, instrument);
+        return true;
+    }
+
+    private static long TradeNumber(TradeId id) => long.TryParse(id.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
+
+    private bool IsMine(InstrumentId instrument) => instrument.Venue == Venue.Binance && instrument.Market == MarketType.Spot;
+
+    private bool Failed(BinanceError error)
+    {
+        _logger.LogWarning("Account {Account}: reconciliation step failed: {Message}", Account, error.Message);
+        return false;
+    }
+
+    /// <summary>
+    /// The watchdog: while the account has open orders and nothing arrived on the stream for the configured silence,
+    /// compares the venue's open orders with the OMS's. When they disagree (an order filled or closed without an event,
+    /// checked twice a second apart so an event in transit is not mistaken for a loss) the stream is replaced and the
+    /// account reconciled; otherwise the silence was just a quiet market.
+    /// </summary>
+    private async Task WatchAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_shared.Options.WatchdogInterval, _shared.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                if (Volatile.Read(ref _sessions) is not { } sessions || sessions.Pool.OpenSessionCount == 0) continue;
+                if (!_watchdog.ShouldProbe(expectingEvents: true)) continue;
+                try
+                {
+                    var verdict = await ProbeAsync(sessions, stop).ConfigureAwait(false);
+                    if (verdict == ProbeVerdict.OutOfStep)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(1), _shared.Time, stop).ConfigureAwait(false);
+                        verdict = await ProbeAsync(sessions, stop).ConfigureAwait(false);
+                    }
+                    _shared.Metrics.WatchdogProbe(Venue, verdict.ToString());
+                    switch (verdict)
+                    {
+                        case ProbeVerdict.OutOfStep:
+                            _logger.LogWarning("Account {Account}: the user-data stream was silent for {Silence} and missed changes; resubscribing and reconciling",
+                                Account, _watchdog.Silence);
+                            RequestResubscribe("silent stream");
+                            RequestReconcile("silent stream");
+                            _watchdog.Touch();
+                            break;
+                        case ProbeVerdict.InStep or ProbeVerdict.NothingOpen:
+                            _watchdog.Touch();
+                            break;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogWarning(ex, "Account {Account}: the stream watchdog probe failed", Account);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private enum ProbeVerdict
+    {
+        NothingOpen = 1,
+        InStep = 2,
+        OutOfStep = 3,
+        Failed = 4,
+    }
+
+    private async Task<ProbeVerdict> ProbeAsync(BinanceSpotSessions sessions, CancellationToken stop)
+    {
+        var view = await _shared.Reconciliation.GetViewAsync(Account, stop).ConfigureAwait(false);
+        var mine = view.OpenOrders.Where(o => IsMine(o.Instrument) && o.Status != OrderStatus.PendingNew).ToArray();
+        if (mine.Length == 0) return ProbeVerdict.NothingOpen;
+        var open = await SendAsync(sessions, ws => ws.GetOpenOrdersAsync(null, stop), rest => rest.GetOpenOrdersAsync(null, stop)).ConfigureAwait(false);
+        if (!open.TryGetValue(out var venueOpen)) return ProbeVerdict.Failed;
+        var byId = venueOpen.ToDictionary(r => r.ClientOrderId);
+        foreach (var order in mine)
+        {
+            if (!byId.TryGetValue(order.ClientOrderId, out var report)) return ProbeVerdict.OutOfStep;
+            if (report.ExecutedQuantity is { } executed && executed != order.FilledQuantity) return ProbeVerdict.OutOfStep;
+        }
+        return ProbeVerdict.InStep;
+    }
+}

@@ -1,0 +1,414 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Oms.Connectors.Binance.Http;
+using Oms.Connectors.Binance.Orders;
+using Oms.Connectors.Binance.Parsing;
+using Oms.Connectors.Binance.Signing;
+using Oms.Connectors.Binance.WebSocket;
+using Oms.Connectors.Hosting;
+
+namespace Oms.Connectors.Binance.Worker;
+
+/// <summary>
+/// One account's Binance spot sessions in this silo: a WebSocket API session pool with the user-data subscription,
+/// a REST client as fallback, a command queue where cancels go first, ordered delivery of every venue event to the
+/// account grain, follow-up queries for unknown outcomes, reconciliation on start and after every gap, and a watchdog
+/// for a silent stream. Credentials can be rotated while commands keep queueing.
+/// </summary>
+public sealed partial class BinanceSpotAccountWorker
+{
+    private static readonly TimeSpan MaxReconcileRetryDelay = TimeSpan.FromSeconds(30);
+
+    private readonly BinanceSpotWorkerShared _shared;
+    private readonly ILogger _logger;
+    private readonly AccountCommandQueue _queue;
+    private readonly OrderedCommandExecutor _executor;
+    private readonly VenueEventPump _pump;
+    private readonly StreamWatchdog _watchdog;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<ClientOrderId, FollowUp> _followUps = new();
+    private readonly SemaphoreSlim _work = new(0);
+    private readonly Lock _gate = new();
+    private readonly List<string> _reconcileReasons = [];
+    private readonly List<Task> _loops = [];
+    private BinanceSpotSessions? _sessions;
+    private bool _rotationRequested;
+    private string? _sessionReplacementReason;
+    private long _reconciliations;
+    private long _reconcileFailures;
+    private int _stopped;
+
+    internal BinanceSpotAccountWorker(BinanceSpotWorkerShared shared, AccountId account)
+    {
+        _shared = shared;
+        Account = account;
+        _logger = shared.Context.LoggerFactory.CreateLogger<BinanceSpotAccountWorker>();
+        _queue = new AccountCommandQueue(shared.Options.QueueCapacity);
+        _executor = new OrderedCommandExecutor(shared.Options.MaxInFlightPerAccount, HandleAsync, _logger);
+        _pump = new VenueEventPump(account, shared.Sink, reason => RequestReconcile(reason), _logger, shared.Time);
+        _watchdog = new StreamWatchdog(shared.Options.WatchdogSilence, shared.Time);
+    }
+
+    public AccountId Account { get; }
+
+    /// <summary>Completed reconciliations (diagnostics and tests).</summary>
+    public long Reconciliations => Interlocked.Read(ref _reconciliations);
+
+    /// <summary>Reconciliations that failed and were retried (diagnostics and tests).</summary>
+    public long ReconcileFailures => Interlocked.Read(ref _reconcileFailures);
+
+    /// <summary>The current session pool, once credentials were loaded (diagnostics and tests).</summary>
+    public BinanceWsApiSessionPool? Pool => Volatile.Read(ref _sessions)?.Pool;
+
+    /// <summary>Commands queued and in flight.</summary>
+    public int Backlog => _queue.Count + _executor.InFlight;
+
+    private Venue Venue => Venue.Binance;
+
+    internal void Start()
+    {
+        lock (_gate)
+        {
+            _loops.Add(_executor.RunAsync(_queue, _stop.Token));
+            _loops.Add(Task.Run(() => SuperviseAsync(_stop.Token)));
+            _loops.Add(Task.Run(() => WatchAsync(_stop.Token)));
+        }
+    }
+
+    internal bool TryEnqueue(VenueCommand command) => Volatile.Read(ref _stopped) == 0 && _queue.TryEnqueue(command);
+
+    /// <summary>Asks for a reconciliation (coalesced with any already pending).</summary>
+    public void RequestReconcile(string reason)
+    {
+        lock (_gate)
+        {
+            if (!_reconcileReasons.Contains(reason)) _reconcileReasons.Add(reason);
+        }
+        _work.Release();
+    }
+
+    internal void RequestCredentialRotation()
+    {
+        lock (_gate) _rotationRequested = true;
+        _work.Release();
+    }
+
+    /// <summary>Replaces the sessions (new connection, new subscription) and reconciles, e.g. when the stream went silent.</summary>
+    public void RequestResubscribe(string reason)
+    {
+        lock (_gate) _sessionReplacementReason ??= reason;
+        _work.Release();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Sessions
+
+    /// <summary>Opens the sessions, then serves reconciliation, rotation and resubscribe requests one at a time.</summary>
+    private async Task SuperviseAsync(CancellationToken stop)
+    {
+        try
+        {
+            var sessions = await OpenWithCredentialsAsync(stop).ConfigureAwait(false);
+            if (sessions is null) return;
+            Volatile.Write(ref _sessions, sessions);
+            _ready.TrySetResult(true);
+
+            var failures = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                await _work.WaitAsync(stop).ConfigureAwait(false);
+                bool rotate;
+                string? replace;
+                string[] reasons;
+                lock (_gate)
+                {
+                    rotate = _rotationRequested;
+                    _rotationRequested = false;
+                    replace = _sessionReplacementReason;
+                    _sessionReplacementReason = null;
+                    reasons = [.. _reconcileReasons];
+                    _reconcileReasons.Clear();
+                }
+                if (rotate) await RotateAsync(stop).ConfigureAwait(false);
+                else if (replace is not null) await ReplaceSessionsAsync(null, replace, stop).ConfigureAwait(false);
+                if (reasons.Length == 0) continue;
+
+                var reason = string.Join("; ", reasons);
+                if (await ReconcileAsync(reason, stop).ConfigureAwait(false))
+                {
+                    failures = 0;
+                    continue;
+                }
+                // Failed: the account stays reconciling (new risk denied) and the attempt is repeated with backoff.
+                failures++;
+                var delay = TimeSpan.FromTicks(Math.Min(MaxReconcileRetryDelay.Ticks,
+                    _shared.Options.ReconcileRetryDelay.Ticks * (1L << Math.Min(failures - 1, 10))));
+                _logger.LogWarning("Account {Account}: reconciliation ({Reason}) failed {Failures} time(s); retrying in {Delay}", Account, reason, failures, delay);
+                await Task.Delay(delay, _shared.Time, stop).ConfigureAwait(false);
+                RequestReconcile(reason);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Account {Account}: the Binance spot session supervisor failed", Account);
+            _ready.TrySetResult(false);
+        }
+    }
+
+    /// <summary>Reads the account's key (retrying store failures) and opens sessions with it; null when it has none.</summary>
+    private async Task<BinanceSpotSessions?> OpenWithCredentialsAsync(CancellationToken stop)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            BinanceCredentials? credentials;
+            try
+            {
+                credentials = await _shared.Credentials.GetAsync(Account, stop).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 10)
+            {
+                _logger.LogWarning(ex, "Account {Account}: reading its Binance key failed (attempt {Attempt}); retrying", Account, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), _shared.Time, stop).ConfigureAwait(false);
+                continue;
+            }
+            if (credentials is null)
+            {
+                _logger.LogError("Account {Account}: no Binance API key is available for it; its orders are rejected without being sent", Account);
+                _ready.TrySetResult(false);
+                return null;
+            }
+            return await OpenAsync(credentials, "start", stop).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<BinanceSpotSessions> OpenAsync(BinanceCredentials credentials, string reason, CancellationToken stop)
+    {
+        var sessions = new BinanceSpotSessions(_shared, Account, credentials);
+        sessions.Pool.Activity += OnPoolActivity;
+        await sessions.Pool.SubscribeUserDataAsync(new SpotUserDataDispatcher(_shared.Context, Account, new StreamListener(this, reason)), stop)
+            .ConfigureAwait(false);
+        sessions.Pool.Start();
+        return sessions;
+    }
+
+    private async Task RotateAsync(CancellationToken stop)
+    {
+        BinanceCredentials? credentials;
+        try
+        {
+            credentials = await _shared.Credentials.GetAsync(Account, stop).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogError(ex, "Account {Account}: reading the rotated Binance key failed; the current sessions stay", Account);
+            return;
+        }
+        if (credentials is null)
+        {
+            _logger.LogError("Account {Account}: its Binance key was rotated away (none left); the current sessions stay", Account);
+            return;
+        }
+        await ReplaceSessionsAsync(credentials, "credentials rotated", stop).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Make-before-break: opens new sessions (with <paramref name="credentials"/>, or the current key), waits for them
+    /// (bounded), switches commands over and closes the old ones. Commands keep queueing throughout; requests still in
+    /// flight on the old sessions either answer or end as unknown outcomes that a query resolves.
+    /// </summary>
+    private async Task ReplaceSessionsAsync(BinanceCredentials? credentials, string reason, CancellationToken stop)
+    {
+        var old = Volatile.Read(ref _sessions);
+        if (old is null) return;
+        if (credentials is null)
+        {
+            try
+            {
+                credentials = await _shared.Credentials.GetAsync(Account, stop).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogError(ex, "Account {Account}: reading its Binance key failed; the current sessions stay", Account);
+                return;
+            }
+            if (credentials is null) return;
+        }
+        _logger.LogInformation("Account {Account}: replacing its Binance spot sessions ({Reason})", Account, reason);
+        var fresh = await OpenAsync(credentials, reason, stop).ConfigureAwait(false);
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stop))
+        {
+            wait.CancelAfter(_shared.Context.Options.ConnectTimeout + _shared.Options.SessionWait);
+            try
+            {
+                await fresh.Pool.WaitForOpenSessionAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                _logger.LogWarning("Account {Account}: the new sessions are not open yet; switching anyway (REST covers the gap)", Account);
+            }
+        }
+        Volatile.Write(ref _sessions, fresh);
+        _shared.Metrics.Reconnected(Venue, reason);
+        await old.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void OnPoolActivity(PoolActivityRecord record)
+    {
+        switch (record.Activity)
+        {
+            case PoolActivity.ConnectFailed:
+                _logger.LogWarning("Account {Account}: WebSocket API connect failed (attempt {Attempt}): {Reason}", Account, record.Attempt, record.Reason);
+                break;
+            case PoolActivity.SessionClosed:
+                _logger.LogInformation("Account {Account}: WebSocket API session {Session} closed: {Reason}", Account, record.SessionId, record.Reason);
+                break;
+            case PoolActivity.SessionOpened:
+                _logger.LogDebug("Account {Account}: WebSocket API session {Session} open ({Reason})", Account, record.SessionId, record.Reason);
+                break;
+        }
+    }
+
+    /// <summary>The open sessions, once credentials are known (waiting up to the session wait for a first connection); null without credentials.</summary>
+    private async ValueTask<BinanceSpotSessions?> WaitReadyAsync(CancellationToken cancellationToken)
+    {
+        if (!await _ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false)) return null;
+        var sessions = Volatile.Read(ref _sessions)!;
+        if (sessions.Pool.OpenSessionCount > 0) return sessions;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(_shared.Options.SessionWait);
+        try
+        {
+            await sessions.Pool.WaitForOpenSessionAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // No session yet: the call goes over REST.
+        }
+        return Volatile.Read(ref _sessions);
+    }
+
+    /// <summary>Sends over the WebSocket API; when no session is open (nothing was sent) over REST instead.</summary>
+    private static async ValueTask<BinanceResult<T>> SendAsync<T>(BinanceSpotSessions sessions,
+        Func<BinanceSpotWsApiClient, ValueTask<BinanceResult<T>>> ws, Func<BinanceSpotRestClient, ValueTask<BinanceResult<T>>> rest)
+    {
+        var result = await ws(sessions.Ws).ConfigureAwait(false);
+        if (result.Error is { Kind: VenueErrorKind.Network, Sent: false }) result = await rest(sessions.Rest).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Sends a call that changes nothing when it fails with <see cref="VenueErrorKind.InvalidTimestamp"/>: after a
+    /// <c>-1021</c> the clock is resynchronised and the call is made once more.
+    /// </summary>
+    private async ValueTask<BinanceResult<T>> SendWithClockRetryAsync<T>(BinanceSpotSessions sessions,
+        Func<BinanceSpotWsApiClient, ValueTask<BinanceResult<T>>> ws, Func<BinanceSpotRestClient, ValueTask<BinanceResult<T>>> rest, CancellationToken stop)
+    {
+        var result = await SendAsync(sessions, ws, rest).ConfigureAwait(false);
+        if (result.ErrorKind != VenueErrorKind.InvalidTimestamp) return result;
+        _logger.LogWarning("Account {Account}: {Message}; resynchronising the clock and retrying once", Account, result.Error!.Message);
+        await sessions.Rest.SyncTimeAsync(stop).ConfigureAwait(false);
+        return await SendAsync(sessions, ws, rest).ConfigureAwait(false);
+    }
+
+    private DateTimeOffset Now => _shared.Time.GetUtcNow();
+
+    private void Post(IReadOnlyList<VenueEvent> events) => _pump.Post(events);
+
+    private void Post(VenueEvent venueEvent) => _pump.Post([venueEvent]);
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Stopping
+
+    /// <summary>Sends what is queued (bounded), delivers the events, closes the sessions.</summary>
+    internal async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        _queue.Complete();
+        Task commandLoop;
+        Task[] loops;
+        lock (_gate)
+        {
+            commandLoop = _loops[0];
+            loops = [.. _loops];
+        }
+        try
+        {
+            await commandLoop.WaitAsync(_shared.Options.DetachDrainTimeout, _shared.Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("Account {Account}: {Backlog} commands were still queued or in flight when its sessions closed", Account, Backlog);
+        }
+        await _pump.StopAsync(_shared.Options.DetachDrainTimeout).ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException)
+        {
+        }
+        _ready.TrySetResult(false);
+        if (Interlocked.Exchange(ref _sessions, null) is { } sessions) await sessions.DisposeAsync().ConfigureAwait(false);
+        await _pump.DisposeAsync().ConfigureAwait(false);
+        _logger.LogInformation("Account {Account}: Binance spot sessions closed in this silo", Account);
+    }
+
+    /// <summary>Receives the user-data stream of one pool.</summary>
+    private sealed class StreamListener(BinanceSpotAccountWorker worker, string openedFor) : ISpotUserDataListener
+    {
+        private int _subscriptions;
+
+        public void OnEvents(IReadOnlyList<VenueEvent> events, SpotUserDataMessage message)
+        {
+            worker._watchdog.Touch();
+            if (events.Count > 0) worker.Post(events);
+        }
+
+        public void OnStreamActive(bool gapPossible)
+        {
+            worker._watchdog.Touch();
+            var first = Interlocked.Increment(ref _subscriptions) == 1;
+            if (first) worker.RequestReconcile(openedFor);
+            else if (gapPossible)
+            {
+                worker._shared.Metrics.Reconnected(worker.Venue, "stream gap");
+                worker.RequestReconcile("user-data stream re-established after a gap");
+            }
+        }
+
+        public void OnStreamLost(string reason) =>
+            worker._logger.LogWarning("Account {Account}: user-data subscription lost ({Reason}); a new one follows", worker.Account, reason);
+    }
+}
+
+/// <summary>One set of sessions of an account: key, WebSocket API pool and clients, REST client.</summary>
+internal sealed class BinanceSpotSessions : IAsyncDisposable
+{
+    public BinanceSpotSessions(BinanceSpotWorkerShared shared, AccountId account, BinanceCredentials credentials)
+    {
+        Credentials = credentials;
+        Pool = new BinanceWsApiSessionPool(shared.Context, shared.Context.Options.SpotWebSocketApiAddress, credentials, account.Value);
+        Ws = new BinanceSpotWsApiClient(shared.Context, Pool);
+        Rest = new BinanceSpotRestClient(shared.Http, shared.Context, credentials, account.Value);
+        RestTransport = new BinanceRestTransport(shared.Http, shared.Context, shared.Context.Options.SpotRestBaseAddress, "/api/v3/time", credentials, account.Value);
+    }
+
+    public BinanceCredentials Credentials { get; }
+    public BinanceWsApiSessionPool Pool { get; }
+    public BinanceSpotWsApiClient Ws { get; }
+    public BinanceSpotRestClient Rest { get; }
+    /// <summary>For spot calls the REST client does not offer (amend keep-priority).</summary>
+    public BinanceRestTransport RestTransport { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Pool.DisposeAsync().ConfigureAwait(false);
+        Credentials.Dispose();
+    }
+}

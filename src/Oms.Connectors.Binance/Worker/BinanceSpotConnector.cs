@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Oms.Connectors.Hosting;
+
+namespace Oms.Connectors.Binance.Worker;
+
+/// <summary>
+/// The Binance spot connector of one silo: one <see cref="BinanceSpotAccountWorker"/> per account attached here (its
+/// account grain is active in this silo), each with its own WebSocket API sessions, user-data subscription, command
+/// queue, reconciliation and watchdog. Stateless: every durable fact lives in the account grains.
+/// </summary>
+public sealed class BinanceSpotConnector : IVenueConnector, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<AccountId, BinanceSpotAccountWorker> _workers = new();
+    private readonly HashSet<Task> _stopping = [];
+    private readonly Lock _gate = new();
+    private readonly ILogger _logger;
+    private bool _disposed;
+
+    public BinanceSpotConnector(BinanceApiContext context, HttpClient http, IBinanceCredentialSource credentials, IVenueEventSink sink,
+        IAccountReconciliationPort reconciliation, ConnectorMetrics metrics, BinanceSpotWorkerOptions options)
+    {
+        if (context.Api != BinanceApi.Spot) throw new ArgumentException("the spot connector needs the spot API context", nameof(context));
+        var problems = options.Validate();
+        if (problems.Count > 0) throw new ArgumentException($"invalid Binance spot worker options: {string.Join("; ", problems)}", nameof(options));
+        Shared = new BinanceSpotWorkerShared(context, http, credentials, sink, reconciliation, metrics, options);
+        _logger = context.LoggerFactory.CreateLogger<BinanceSpotConnector>();
+        credentials.Rotated += OnRotated;
+    }
+
+    internal BinanceSpotWorkerShared Shared { get; }
+
+    public Venue Venue => Venue.Binance;
+
+    public MarketType Market => MarketType.Spot;
+
+    /// <summary>Accounts whose sessions run in this silo.</summary>
+    public IReadOnlyCollection<AccountId> Accounts => _workers.Keys.ToArray();
+
+    /// <summary>The worker of an attached account (diagnostics and tests), or null.</summary>
+    public BinanceSpotAccountWorker? GetWorker(AccountId account) => _workers.TryGetValue(account, out var worker) ? worker : null;
+
+    public Task AttachAsync(AccountId account, CancellationToken cancellationToken)
+    {
+        GetOrStart(account);
+        return Task.CompletedTask;
+    }
+
+    public Task DetachAsync(AccountId account, CancellationToken cancellationToken)
+    {
+        BinanceSpotAccountWorker? worker;
+        lock (_gate)
+        {
+            if (!_workers.TryRemove(account, out worker)) return Task.CompletedTask;
+        }
+        _logger.LogInformation("Account {Account}: detaching its Binance spot sessions from this silo", account);
+        Track(worker.StopAsync());
+        return Task.CompletedTask;
+    }
+
+    public ValueTask<RouteResult> RouteAsync(VenueCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var worker = GetOrStart(command.Account);
+        if (worker is null)
+        {
+            return ValueTask.FromResult(RouteResult.Refused(DenialCode.VenueUnavailable, "the Binance spot connector is stopping"));
+        }
+        return ValueTask.FromResult(worker.TryEnqueue(command)
+            ? RouteResult.Queued
+            : RouteResult.Refused(DenialCode.VenueUnavailable,
+                $"the Binance spot command queue of account {command.Account} is full ({Shared.Options.QueueCapacity} waiting); nothing was sent"));
+    }
+
+    private BinanceSpotAccountWorker? GetOrStart(AccountId account)
+    {
+        if (_workers.TryGetValue(account, out var existing)) return existing;
+        lock (_gate)
+        {
+            if (_disposed) return null;
+            if (_workers.TryGetValue(account, out existing)) return existing;
+            var worker = new BinanceSpotAccountWorker(Shared, account);
+            _workers[account] = worker;
+            _logger.LogInformation("Account {Account}: starting its Binance spot sessions in this silo", account);
+            worker.Start();
+            return worker;
+        }
+    }
+
+    private void OnRotated(AccountId account)
+    {
+        if (_workers.TryGetValue(account, out var worker)) worker.RequestCredentialRotation();
+    }
+
+    private void Track(Task task)
+    {
+        lock (_gate) _stopping.Add(task);
+        _ = task.ContinueWith(t =>
+        {
+            lock (_gate) _stopping.Remove(t);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task[] stops;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            var workers = _workers.Values.ToArray();
+            _workers.Clear();
+            foreach (var worker in workers) _stopping.Add(worker.StopAsync());
+            stops = [.. _stopping];
+        }
+        Shared.Credentials.Rotated -= OnRotated;
+        await Task.WhenAll(stops).ConfigureAwait(false);
+    }
+}
+
+/// <summary>What every account worker of one connector shares.</summary>
+internal sealed record BinanceSpotWorkerShared(
+    BinanceApiContext Context,
+    HttpClient Http,
+    IBinanceCredentialSource Credentials,
+    IVenueEventSink Sink,
+    IAccountReconciliationPort Reconciliation,
+    ConnectorMetrics Metrics,
+    BinanceSpotWorkerOptions Options)
+{
+    public TimeProvider Time => Context.Time;
+}

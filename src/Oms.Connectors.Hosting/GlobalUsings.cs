@@ -1,0 +1,3 @@
+global using Microsoft.Extensions.Logging;
+global using Oms.Connectors.Abstractions;
+global using Oms.Domain;
