@@ -8,7 +8,11 @@ public static class BinanceErrorClassifier
     /// so their ambiguous failures are <see cref="VenueErrorKind.Network"/> (retry-safe) instead of
     /// <see cref="VenueErrorKind.UnknownOutcome"/>.
     /// </summary>
-    public static VenueErrorKind Classify(int httpStatus, int? code, string? message, bool readOnly)
+    public static VenueErrorKind Classify(int httpStatus, int? code, string? message, bool readOnly) =>
+        Classify(httpStatus, code, message, readOnly, BinanceApi.Spot);
+
+    /// <summary>Classifies a response that was not a success, with the codes of <paramref name="api"/> (USD-M adds its own, see <see cref="ClassifyCode(int, string?, bool, BinanceApi)"/>).</summary>
+    public static VenueErrorKind Classify(int httpStatus, int? code, string? message, bool readOnly, BinanceApi api)
     {
         // Status first: it decides for rate limits, bans and server-side failures whatever the code says.
         if (httpStatus == 418) return VenueErrorKind.IpBanned;
@@ -18,7 +22,7 @@ public static class BinanceErrorClassifier
 
         if (code is { } c)
         {
-            var kind = ClassifyCode(c, message, readOnly);
+            var kind = ClassifyCode(c, message, readOnly, api);
             if (kind != VenueErrorKind.Other) return kind;
         }
         return httpStatus switch
@@ -27,6 +31,37 @@ public static class BinanceErrorClassifier
             >= 400 and < 500 => code is null ? VenueErrorKind.Other : VenueErrorKind.Rejected,
             _ => VenueErrorKind.Other,
         };
+    }
+
+    /// <summary>
+    /// Classifies a Binance error code of <paramref name="api"/>. USD-M (usdm-errors.tsv, REFERENCE §5.10) adds: filter
+    /// breaches (-4003/-4004/-4005 quantity, -4013/-4014 price, -4023 step, -4016/-4024/-4131 percent price, -4164 and
+    /// -5029 minimum notional, -4183/-4184/-4210/-4211 stop multipliers) → <see cref="VenueErrorKind.FilterFailure"/>;
+    /// -2028 insufficient margin for the leverage → <see cref="VenueErrorKind.InsufficientBalance"/>; -5028 outside the
+    /// matching engine's receive window → <see cref="VenueErrorKind.InvalidTimestamp"/>. Engine rejections such as -4120
+    /// (conditional type on <c>/fapi/v1/order</c>), -2021 (would immediately trigger), -2022 (reduce-only rejected),
+    /// -5021/-5022 (FOK / post-only), -4046/-4059 (no need to change) and -4047/-4048/-4067/-4068 (setting change refused)
+    /// are <see cref="VenueErrorKind.Rejected"/>; the clients treat "no need to change" as success.
+    /// </summary>
+    public static VenueErrorKind ClassifyCode(int code, string? message, bool readOnly, BinanceApi api)
+    {
+        if (api == BinanceApi.UsdM)
+        {
+            switch (code)
+            {
+                case -4003 or -4004 or -4005 or -4013 or -4014 or -4023 or -4016 or -4024 or -4131 or -4164 or -5029
+                    or -4183 or -4184 or -4210 or -4211:
+                    return VenueErrorKind.FilterFailure;
+                case -2028:
+                    return VenueErrorKind.InsufficientBalance;
+                case -5028:
+                    return VenueErrorKind.InvalidTimestamp;
+                case -2011:
+                    // CANCEL_REJECTED on USD-M always means the order is not open in the book.
+                    return VenueErrorKind.UnknownOrder;
+            }
+        }
+        return ClassifyCode(code, message, readOnly);
     }
 
     /// <summary>Classifies a Binance error code (negative int) with its message.</summary>

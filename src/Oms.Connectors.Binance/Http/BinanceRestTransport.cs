@@ -16,6 +16,8 @@ internal enum RestSecurity
     None = 0,
     /// <summary><c>TRADE</c> / <c>USER_DATA</c>: API key header, <c>timestamp</c>, <c>recvWindow</c> and <c>signature</c>.</summary>
     Signed = 1,
+    /// <summary><c>USER_STREAM</c> / <c>MARKET_DATA</c>: API key header only, no signature.</summary>
+    ApiKey = 2,
 }
 
 /// <summary>One REST call: what to send, what it costs, and how to describe it in errors and metrics.</summary>
@@ -71,6 +73,8 @@ internal sealed class BinanceRestTransport
     public async ValueTask<BinanceResult<T>> SendAsync<T>(RestCall call, Func<ReadOnlyMemory<byte>, T> parse, ErrorDataParser<T>? errorData,
         CancellationToken cancellationToken)
     {
+        if (call.Security == RestSecurity.ApiKey && _credentials is null)
+            return Fail(call, VenueErrorKind.Unauthorized, "this client has no API key; keyed calls are not possible", sent: false);
         if (call.Security == RestSecurity.Signed)
         {
             if (_credentials is null)
@@ -94,7 +98,7 @@ internal sealed class BinanceRestTransport
         }
         var query = RestRequestWriter.BuildQuery(call.Parameters, call.Security == RestSecurity.Signed ? _credentials!.Signer : null);
         using var request = new HttpRequestMessage(call.Method, new Uri(_baseAddress, query.Length == 0 ? call.Path : $"{call.Path}?{query}"));
-        if (call.Security == RestSecurity.Signed) request.Headers.TryAddWithoutValidation("X-MBX-APIKEY", _credentials!.ApiKey);
+        if (call.Security != RestSecurity.None) request.Headers.TryAddWithoutValidation("X-MBX-APIKEY", _credentials!.ApiKey);
 
         var started = _context.Time.GetTimestamp();
         using var timeout = new CancellationTokenSource(_context.Options.RestTimeout, _context.Time);
@@ -163,7 +167,7 @@ internal sealed class BinanceRestTransport
                 data?.Dispose();
             }
 
-            var kind = BinanceErrorClassifier.Classify(status, code, message, call.ReadOnly);
+            var kind = BinanceErrorClassifier.Classify(status, code, message, call.ReadOnly, _context.Api);
             DateTimeOffset? retryAt = null;
             if (kind is VenueErrorKind.RateLimited or VenueErrorKind.IpBanned && status is 429 or 418)
             {

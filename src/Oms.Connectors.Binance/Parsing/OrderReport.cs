@@ -41,6 +41,30 @@ public sealed record OrderReport
     /// <summary>Fills of a FULL response (empty otherwise).</summary>
     public IReadOnlyList<Fill> Fills { get; init; } = [];
 
+    /// <summary>USD-M: average fill price (<c>avgPrice</c>).</summary>
+    public decimal? AveragePrice { get; init; }
+
+    /// <summary>USD-M: whether the order may only reduce the position.</summary>
+    public bool? ReduceOnly { get; init; }
+
+    /// <summary>USD-M: the position side the order trades (BOTH in one-way mode).</summary>
+    public PositionSide? PositionSide { get; init; }
+
+    /// <summary>USD-M: a conditional order that closes the whole position (<c>closePosition</c>).</summary>
+    public bool? ClosePosition { get; init; }
+
+    /// <summary>USD-M: the price a stop watches (<c>workingType</c>: MARK_PRICE or CONTRACT_PRICE).</summary>
+    public TriggerPriceType? TriggerPriceType { get; init; }
+
+    /// <summary>USD-M trailing stops: the activation price (<c>activatePrice</c>).</summary>
+    public decimal? ActivationPrice { get; init; }
+
+    /// <summary>USD-M trailing stops: the callback rate in percent (<c>priceRate</c> / <c>callbackRate</c>).</summary>
+    public decimal? TrailingPercent { get; init; }
+
+    /// <summary>USD-M: when a GTD order expires (<c>goodTillDate</c>).</summary>
+    public DateTimeOffset? GoodTillDate { get; init; }
+
     /// <summary>
     /// The port events this report implies: for a working or filled order an acceptance then its fills; for a
     /// cancelled, expired or rejected one the fills first, then the terminal event. ACK responses yield an acceptance.

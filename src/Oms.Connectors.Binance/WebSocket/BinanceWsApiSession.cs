@@ -98,7 +98,7 @@ internal sealed class BinanceWsApiSession : IAsyncDisposable
         var operation = $"connect to the Binance {_context.ApiName} WebSocket API at {_address}";
         var charges = default(RateChargeBuffer);
         charges[0] = new RateCharge(_scopes.ConnectionAttempts, 1);
-        charges[1] = new RateCharge(_scopes.Weight, SpotEndpointCosts.Connect.Weight);
+        charges[1] = new RateCharge(_scopes.Weight, _context.Api == BinanceApi.Spot ? SpotEndpointCosts.Connect.Weight : UsdMEndpointCosts.Connect.Weight);
         var refused = await _gate.AcquireAsync(charges, 2, RatePriority.Normal, operation, cancellationToken).ConfigureAwait(false);
         if (refused is not null) return FailConnect(refused);
 
@@ -407,7 +407,7 @@ internal sealed class BinanceWsApiSession : IAsyncDisposable
         {
             var (code, msg, retryAfterMs, _, _) = frame.HasError ? WsApiFrame.ReadError(message[frame.Error]) : default;
             var readOnly = pending?.Call.ReadOnly ?? true;
-            var kind = BinanceErrorClassifier.Classify(frame.Status, code, msg, readOnly);
+            var kind = BinanceErrorClassifier.Classify(frame.Status, code, msg, readOnly, _context.Api);
             DateTimeOffset? retryAt = null;
             if (frame.Status is 429 or 418)
             {

@@ -90,7 +90,7 @@ internal sealed class FakeWsApiServer : IAsyncDisposable
     public string RateLimitsJson { get; set; } =
         """[{"rateLimitType":"ORDERS","interval":"SECOND","intervalNum":10,"limit":50,"count":12},{"rateLimitType":"ORDERS","interval":"DAY","intervalNum":1,"limit":160000,"count":4043},{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":6000,"count":321}]""";
 
-    public static async Task<FakeWsApiServer> StartAsync(string? hmacSecret = null, byte[]? ed25519PublicKey = null)
+    public static async Task<FakeWsApiServer> StartAsync(string? hmacSecret = null, byte[]? ed25519PublicKey = null, string path = "/ws-api/v3")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -98,10 +98,10 @@ internal sealed class FakeWsApiServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeWsApiServer(app) { HmacSecret = hmacSecret, Ed25519PublicKey = ed25519PublicKey };
         app.UseWebSockets();
-        app.Map("/ws-api/v3", server.AcceptAsync);
+        app.Map(path, server.AcceptAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server.Address = new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/ws-api/v3");
+        server.Address = new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + path);
         return server;
     }
 
