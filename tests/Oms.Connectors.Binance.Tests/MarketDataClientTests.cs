@@ -36,7 +36,9 @@ public sealed class MarketDataClientTests : IAsyncLifetime
             {
                 _depthRequests.Enqueue(path + context.Request.QueryString.Value);
                 var json = await _depthAnswers.Reader.ReadAsync(context.RequestAborted);
-                await FakeStreamServer.WriteJsonAsync(context, 200, json);
+                // "503:" answers a server error (a failed snapshot read).
+                if (json.StartsWith("503:", StringComparison.Ordinal)) await FakeStreamServer.WriteJsonAsync(context, 503, json[4..]);
+                else await FakeStreamServer.WriteJsonAsync(context, 200, json);
             });
         }
     }
@@ -322,6 +324,44 @@ public sealed class MarketDataClientTests : IAsyncLifetime
         await _depthAnswers.Writer.WriteAsync(Snapshot(122, """[["1","3"]]""", """[["2","3"]]"""));
         await Eventually(() => data.TryGetBookTop(SpotBnb, out var t) && t.LastUpdateId == 125, "the book was rebuilt");
         Assert.Equal(1, data.GetBookResyncs(SpotBnb));
+    }
+
+    [Fact]
+    public async Task A_failed_snapshot_read_is_retried_after_backoff()
+    {
+        var data = Create(BinanceApi.Spot);
+        await data.TrackAsync(SpotBnb, MarketDataFeeds.OrderBook);
+        data.Start();
+        await WaitActive(data);
+        await _server.PublishAsync("bnbbtc@depth@100ms", Depth(101, 105));
+        await _depthAnswers.Writer.WriteAsync("503:{\"code\":-1001,\"msg\":\"Internal error; unable to process your request. Please try again.\"}");
+        await Eventually(() => _depthRequests.Count == 1, "the first snapshot read failed");
+        await Task.Delay(50);
+
+        await _depthAnswers.Writer.WriteAsync(Snapshot(103, """[["1","1"]]""", """[["2","1"]]"""));
+        for (var i = 0; i < 50 && _depthRequests.Count < 2; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+        await Eventually(() => data.TryGetBookTop(SpotBnb, out var t) && t.LastUpdateId == 105, "the retried snapshot started the book");
+        Assert.Equal(2, _depthRequests.Count);
+    }
+
+    [Fact]
+    public async Task Streams_beyond_the_per_connection_limit_open_another_connection()
+    {
+        var data = Create(BinanceApi.Spot, configure: o => o.MaxStreamsPerConnection = 2);
+        await data.TrackAsync(SpotBnb, MarketDataFeeds.Reference);
+        await data.TrackAsync(SpotEth, MarketDataFeeds.Trades);
+        data.Start();
+        await WaitActive(data, 2);
+
+        Assert.Equal(2, _server.Connections.Count);
+        Assert.Equal([1, 2], _server.Connections.Select(c => c.Streams.Count).Order());
+        Assert.Equal(3, data.Streams.Streams.Count);
+        await _server.PublishAsync("ethbtc@trade", Samples.Text("spot-market-streams/trade.json").Replace("BNBBTC", "ETHBTC", StringComparison.Ordinal));
+        await Eventually(() => data.Prices.TryGetPrice(SpotEth) == 0.001m, "the second connection delivers");
     }
 
     [Fact]

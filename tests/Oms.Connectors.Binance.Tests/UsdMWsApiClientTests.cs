@@ -222,4 +222,23 @@ public sealed class UsdMWsApiClientTests : IAsyncLifetime
         Assert.Equal(VenueErrorKind.InvalidRequest, algoQuery.ErrorKind);
         Assert.DoesNotContain(_server.Requests, r => r.Method is "order.place" or "order.status");
     }
+
+    [Fact]
+    public async Task The_usdm_socket_offers_no_user_data_subscription()
+    {
+        var (_, pool) = Create();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pool.SubscribeUserDataAsync(new NoUserData()));
+
+        Assert.Contains("listenKey", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class NoUserData : IUserDataStreamHandler
+    {
+        public void OnEvent(ReadOnlySpan<byte> eventJson) => throw new InvalidOperationException("no user data is expected");
+
+        public void OnSubscribed(long subscriptionId, bool gapPossible) => throw new InvalidOperationException("no subscription is expected");
+
+        public void OnSubscriptionLost(string reason) => throw new InvalidOperationException("no subscription is expected");
+    }
 }

@@ -119,6 +119,8 @@ public sealed class BinanceWsApiSessionPool : IAsyncDisposable
     /// </summary>
     public async Task SubscribeUserDataAsync(IUserDataStreamHandler handler, CancellationToken cancellationToken = default)
     {
+        if (_context.Api != BinanceApi.Spot)
+            throw new InvalidOperationException($"the Binance {_context.ApiName} WebSocket API pushes no user data; use UserData.BinanceUsdMUserDataStream (listenKey) for account {Account}");
         BinanceWsApiSession? session;
         lock (_gate)
         {
