@@ -14,9 +14,7 @@ namespace Oms.Benchmarks;
 /// <c>event</c> object of the WebSocket API frame) and a TRADE variant of it (partial fill with commission and trade
 /// id). Baseline: <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/> of the same bytes,
 /// i.e. what merely tokenising the event costs with the DOM reader.
-/// <para>
-/// Futures <c>ORDER_TRADE_UPDATE</c> is not benchmarked: the connector has no USDⓈ-M user-data parser yet.
-/// </para>
+/// Futures <c>ORDER_TRADE_UPDATE</c> is in <see cref="FuturesUserDataParsingBenchmarks"/>.
 /// </summary>
 [Config(typeof(MicroConfig))]
 public class ExecutionReportParsingBenchmarks
