@@ -87,6 +87,7 @@ public static class ConnectorExtensions
             sp.GetRequiredService<ConnectorMetrics>(),
             worker));
         services.AddSingleton<IVenueConnector>(sp => sp.GetRequiredService<BinanceSpotConnector>());
+        services.AddBinanceUsdMConnector(configuration, binance, worker);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ConnectorSiloLifecycle>();
         services.AddSingleton<VenueConnectorRouter>();
         services.AddSingleton<IVenueOrderRouter>(sp => sp.GetRequiredService<VenueConnectorRouter>());

@@ -46,7 +46,7 @@ public sealed class BinanceUsdMUserDataStream : IAsyncDisposable
     private long _malformed;
 
     public BinanceUsdMUserDataStream(BinanceApiContext context, BinanceUsdMRestClient rest, AccountId account, IUsdMUserDataListener listener,
-        ReconnectBackoff? backoff = null)
+        ReconnectBackoff? backoff = null, UsdMUserDataParser? parser = null)
     {
         if (context.Api != BinanceApi.UsdM) throw new ArgumentException("the context is not the USD-M API context", nameof(context));
         _context = context;
@@ -55,7 +55,7 @@ public sealed class BinanceUsdMUserDataStream : IAsyncDisposable
         _listener = listener;
         _backoff = backoff ?? new ReconnectBackoff(context.Options.ReconnectBaseDelay, context.Options.ReconnectMaxDelay);
         _logger = context.LoggerFactory.CreateLogger("Oms.Connectors.Binance.UserData");
-        Parser = new UsdMUserDataParser(context.Symbols);
+        Parser = parser ?? new UsdMUserDataParser(context.Symbols);
         _observer = new Observer(this);
     }
 

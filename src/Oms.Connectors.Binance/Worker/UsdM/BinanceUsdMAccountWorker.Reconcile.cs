@@ -1,0 +1,432 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Oms.Connectors.Binance.Parsing;
+
+namespace Oms.Connectors.Binance.Worker.UsdM;
+
+// Reconciliation, the silent-stream watchdog and the dead-man's switch.
+public sealed partial class BinanceUsdMAccountWorker
+{
+    private const int MaxTradePages = 20;
+    private const int TradePageSize = 1000;
+
+    private readonly SemaphoreSlim _armNow = new(0);
+    private readonly HashSet<InstrumentId> _armed = [];
+    private readonly HashSet<InstrumentId> _toArm = [];
+    private long _countdownRefreshes;
+
+    /// <summary>Successful <c>countdownCancelAll</c> calls (diagnostics and tests).</summary>
+    public long CountdownRefreshes => Interlocked.Read(ref _countdownRefreshes);
+
+    /// <summary>
+    /// Brings the OMS in line with the venue: marks the account reconciling, applies the balance and position snapshots
+    /// (positions are venue truth the account checks its own against), the state of every order the OMS considers open
+    /// (open engine orders, open algo orders, else by client order id following triggered algo orders), and every
+    /// trade after each instrument's cursor (with a look-back; the grain drops duplicates), all as Reconciliation
+    /// events; then ends the reconciliation once the events are applied.
+    /// </summary>
+    private async Task<bool> ReconcileAsync(string reason, CancellationToken stop)
+    {
+        var sessions = await WaitReadyAsync(stop).ConfigureAwait(false);
+        if (sessions is null) return true;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await _shared.Reconciliation.BeginAsync(Account, reason, stop).ConfigureAwait(false);
+            var ok = await ReconcileStepsAsync(sessions, stop).ConfigureAwait(false);
+            if (ok)
+            {
+                await _pump.FlushAsync(stop).ConfigureAwait(false);
+                await _shared.Reconciliation.EndAsync(Account, stop).ConfigureAwait(false);
+                Interlocked.Increment(ref _reconciliations);
+                _watchdog.Touch();
+                _logger.LogInformation("Account {Account}: reconciled with Binance USD-M ({Reason}) in {Elapsed:0.0} ms", Account, reason,
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            else
+            {
+                Interlocked.Increment(ref _reconcileFailures);
+            }
+            _shared.Metrics.Reconciled(Venue, ReasonTag(reason), ok, Stopwatch.GetElapsedTime(started));
+            return ok;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Account {Account}: USD-M reconciliation ({Reason}) failed", Account, reason);
+            _shared.Metrics.Reconciled(Venue, ReasonTag(reason), false, Stopwatch.GetElapsedTime(started));
+            return false;
+        }
+    }
+
+    private static string ReasonTag(string reason) => reason switch
+    {
+        "start" => "start",
+        "credentials rotated" => "rotation",
+        _ when reason.Contains("silent", StringComparison.Ordinal) => "watchdog",
+        _ when reason.Contains("gap", StringComparison.Ordinal) => "gap",
+        _ when reason.Contains("unresolved", StringComparison.Ordinal) => "unresolved",
+        _ => "other",
+    };
+
+    private async Task<bool> ReconcileStepsAsync(BinanceUsdMSessions sessions, CancellationToken stop)
+    {
+        // Balances and positions first: any stream event after these snapshots is newer and is applied after them.
+        var balances = await sessions.Rest.GetBalancesAsync(stop).ConfigureAwait(false);
+        if (!balances.TryGetValue(out var balanceList)) return Failed(balances.Error!);
+        var positions = await sessions.Rest.GetPositionsAsync(null, stop).ConfigureAwait(false);
+        if (!positions.TryGetValue(out var positionList)) return Failed(positions.Error!);
+        Post([UsdMBalance.ToSnapshot(balanceList, Account, Now, VenueEventSource.Reconciliation),
+            UsdMPosition.ToSnapshot(positionList, Account, Now, VenueEventSource.Reconciliation)]);
+
+        var view = await _shared.Reconciliation.GetViewAsync(Account, stop).ConfigureAwait(false);
+        var open = await sessions.Rest.GetOpenOrdersAsync(null, stop).ConfigureAwait(false);
+        if (!open.TryGetValue(out var venueOpen)) return Failed(open.Error!);
+        var openAlgo = await sessions.Rest.GetOpenAlgoOrdersAsync(null, stop).ConfigureAwait(false);
+        if (!openAlgo.TryGetValue(out var venueOpenAlgo)) return Failed(openAlgo.Error!);
+        var openById = new Dictionary<ClientOrderId, OrderReport>();
+        foreach (var report in venueOpen)
+        {
+            var id = UsdMOrderIds.TryGetOrderId(report.VenueOrderId, out var engineId) && Parser.TryGetTriggeredAlgo(engineId, out var algoId) ? algoId : report.ClientOrderId;
+            openById[id] = report with { ClientOrderId = id };
+        }
+        var openAlgoById = venueOpenAlgo.ToDictionary(a => a.ClientOrderId);
+
+        var reports = new List<OrderReport>();
+        var events = new List<VenueEvent>();
+        var notFound = new List<TrackedOrder>();
+        foreach (var order in view.OpenOrders)
+        {
+            if (!IsMine(order.Instrument)) continue;
+            if (openById.TryGetValue(order.ClientOrderId, out var report))
+            {
+                reports.Add(report);
+                if (order.Status == OrderStatus.PendingCancel) RequeueCancel(order, report.VenueOrderId);
+                continue;
+            }
+            if (openAlgoById.TryGetValue(order.ClientOrderId, out var algo))
+            {
+                events.AddRange(algo.ToEvents(Account, VenueEventSource.Reconciliation, Now));
+                if (order.Status == OrderStatus.PendingCancel) RequeueCancel(order, algo.VenueOrderId);
+                continue;
+            }
+            var found = await FindAsync(sessions, order.Instrument, order.ClientOrderId, stop).ConfigureAwait(false);
+            if (found.TryGetValue(out var state))
+            {
+                if (state.Algo is { } algoReport) events.AddRange(algoReport.ToEvents(Account, VenueEventSource.Reconciliation, Now));
+                if (state.Order is { } engineOrder) reports.Add(engineOrder);
+            }
+            else if (found.ErrorKind == VenueErrorKind.UnknownOrder) notFound.Add(order);
+            else return Failed(found.Error!);
+        }
+
+        // Trades: after each instrument's cursor (with a look-back), and every trade of the orders just reported.
+        var orderIds = new Dictionary<long, ClientOrderId>();
+        foreach (var report in reports)
+        {
+            if (UsdMOrderIds.TryGetOrderId(report.VenueOrderId, out var id)) orderIds[id] = report.ClientOrderId;
+        }
+        var fills = new Dictionary<FillKey, Fill>();
+        foreach (var cursor in view.TradeCursors)
+        {
+            if (!IsMine(cursor.Instrument)) continue;
+            var last = TradeNumber(cursor.TradeId);
+            if (last == long.MaxValue) continue;
+            if (!await ReadTradesAsync(sessions, cursor.Instrument, Math.Max(0, last - _shared.Options.TradeLookback), orderIds, fills, stop).ConfigureAwait(false)) return false;
+        }
+        foreach (var report in reports)
+        {
+            if (report.ExecutedQuantity is not > 0m) continue;
+            if (!UsdMOrderIds.TryGetOrderId(report.VenueOrderId, out var orderId)) continue;
+            var trades = await sessions.Rest.GetUserTradesAsync(report.Instrument, orderIds, orderId: orderId, cancellationToken: stop).ConfigureAwait(false);
+            if (!trades.TryGetValue(out var list)) return Failed(trades.Error!);
+            foreach (var fill in list) fills[fill.Key] = fill;
+        }
+
+        var attached = new HashSet<FillKey>();
+        foreach (var report in reports)
+        {
+            var own = fills.Values.Where(f => f.ClientOrderId == report.ClientOrderId && f.Instrument == report.Instrument).OrderBy(f => TradeNumber(f.TradeId)).ToArray();
+            foreach (var fill in own) attached.Add(fill.Key);
+            events.AddRange((report with { Fills = own }).ToEvents(Account, VenueEventSource.Reconciliation, Now));
+        }
+        foreach (var fill in fills.Values.Where(f => !attached.Contains(f.Key)).OrderBy(f => TradeNumber(f.TradeId)))
+        {
+            events.Add(new VenueFill { Account = Account, Timestamp = fill.Timestamp, Source = VenueEventSource.Reconciliation, Fill = fill });
+        }
+        foreach (var order in notFound)
+        {
+            events.Add(new VenueOrderUpdate
+            {
+                Account = Account,
+                Timestamp = Now,
+                Source = VenueEventSource.Reconciliation,
+                Instrument = order.Instrument,
+                ClientOrderId = order.ClientOrderId,
+                Kind = VenueOrderEventKind.NotFound,
+                Reason = $"Binance USD-M has no order {order.ClientOrderId} (engine or Algo Service)",
+                VenueCode = "-2013",
+            });
+        }
+        if (events.Count > 0) Post(events);
+        foreach (var report in venueOpen) Arm(report.Instrument);
+        foreach (var algo in venueOpenAlgo) Arm(algo.Instrument);
+        _shared.Metrics.ReconciliationFinding(Venue, "orders", reports.Count);
+        _shared.Metrics.ReconciliationFinding(Venue, "fills", fills.Count);
+        _shared.Metrics.ReconciliationFinding(Venue, "not_found", notFound.Count);
+        _shared.Metrics.ReconciliationFinding(Venue, "positions", positionList.Count);
+        return true;
+    }
+
+    private void RequeueCancel(TrackedOrder order, VenueOrderId venueOrderId) =>
+        // The cancel may have been lost with the connection: send it again (harmless if it was not).
+        _queue.TryEnqueue(new CancelOrderCommand
+        {
+            Account = Account, Instrument = order.Instrument, ClientOrderId = order.ClientOrderId, VenueOrderId = venueOrderId, CreatedAt = Now,
+        });
+
+    /// <summary>
+    /// Reads the account's trades of one instrument from trade id <paramref name="fromId"/> (paged, bounded). Trades of
+    /// orders not yet mapped to a client order id are mapped through the instrument's order history (triggered algo
+    /// orders through the parser's map), then read again.
+    /// </summary>
+    private async Task<bool> ReadTradesAsync(BinanceUsdMSessions sessions, InstrumentId instrument, long fromId, Dictionary<long, ClientOrderId> orderIds,
+        Dictionary<FillKey, Fill> fills, CancellationToken stop)
+    {
+        var mapped = false;
+        var from = fromId;
+        for (var page = 0; page < MaxTradePages; page++)
+        {
+            var unmatched = new List<long>();
+            var result = await sessions.Rest.GetUserTradesAsync(instrument, orderIds, fromId: from, limit: TradePageSize, unmatchedOrderIds: unmatched, cancellationToken: stop)
+                .ConfigureAwait(false);
+            if (!result.TryGetValue(out var trades)) return Failed(result.Error!);
+            if (unmatched.Count > 0 && !mapped)
+            {
+                mapped = true;
+                foreach (var id in unmatched)
+                {
+                    if (Parser.TryGetTriggeredAlgo(id, out var algoId)) orderIds[id] = algoId;
+                }
+                var history = await sessions.Rest.GetAllOrdersAsync(instrument, fromOrderId: unmatched.Min(), limit: 1000, cancellationToken: stop).ConfigureAwait(false);
+                if (!history.TryGetValue(out var orders)) return Failed(history.Error!);
+                foreach (var order in orders)
+                {
+                    if (UsdMOrderIds.TryGetOrderId(order.VenueOrderId, out var id) && !orderIds.ContainsKey(id)) orderIds[id] = order.ClientOrderId;
+                }
+                page--;
+                continue;
+            }
+            foreach (var fill in trades) fills[fill.Key] = fill;
+            if (unmatched.Count > 0)
+            {
+                _logger.LogWarning("Account {Account}: {Count} USD-M trades on {Instrument} belong to orders without a known client order id; they are not applied",
+                    Account, unmatched.Count, instrument);
+            }
+            if (trades.Count + unmatched.Count < TradePageSize) return true;
+            var lastSeen = trades.Count == 0 ? from : trades.Max(t => TradeNumber(t.TradeId));
+            from = Math.Max(from + 1, lastSeen + 1);
+        }
+        _logger.LogWarning("Account {Account}: more than {Pages} pages of USD-M trades on {Instrument}; the rest follow in the next reconciliation", Account, MaxTradePages, instrument);
+        return true;
+    }
+
+    private static bool IsMine(InstrumentId instrument) => instrument.Venue == Venue.Binance && instrument.Market == MarketType.UsdMFutures;
+
+    private bool Failed(BinanceError error)
+    {
+        _logger.LogWarning("Account {Account}: USD-M reconciliation step failed: {Message}", Account, error.Message);
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Watchdog
+
+    /// <summary>
+    /// While the account has open orders and nothing arrived on the stream for the configured silence, compares the
+    /// venue's open orders with the OMS's (twice, a second apart); when they disagree the sessions (and listenKey
+    /// stream) are replaced and the account reconciled.
+    /// </summary>
+    private async Task WatchAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_shared.Options.WatchdogInterval, _shared.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                if (Volatile.Read(ref _sessions) is not { } sessions) continue;
+                if (!_watchdog.ShouldProbe(expectingEvents: true)) continue;
+                try
+                {
+                    var verdict = await ProbeAsync(sessions, stop).ConfigureAwait(false);
+                    if (verdict == ProbeVerdict.OutOfStep)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(1), _shared.Time, stop).ConfigureAwait(false);
+                        verdict = await ProbeAsync(sessions, stop).ConfigureAwait(false);
+                    }
+                    _shared.Metrics.WatchdogProbe(Venue, verdict.ToString());
+                    switch (verdict)
+                    {
+                        case ProbeVerdict.OutOfStep:
+                            _logger.LogWarning("Account {Account}: the USD-M user-data stream was silent for {Silence} and missed changes; resubscribing and reconciling",
+                                Account, _watchdog.Silence);
+                            RequestResubscribe("silent stream");
+                            RequestReconcile("silent stream");
+                            _watchdog.Touch();
+                            break;
+                        case ProbeVerdict.InStep or ProbeVerdict.NothingOpen:
+                            _watchdog.Touch();
+                            break;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogWarning(ex, "Account {Account}: the USD-M stream watchdog probe failed", Account);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private enum ProbeVerdict
+    {
+        NothingOpen = 1,
+        InStep = 2,
+        OutOfStep = 3,
+        Failed = 4,
+    }
+
+    private async Task<ProbeVerdict> ProbeAsync(BinanceUsdMSessions sessions, CancellationToken stop)
+    {
+        var view = await _shared.Reconciliation.GetViewAsync(Account, stop).ConfigureAwait(false);
+        var mine = view.OpenOrders.Where(o => IsMine(o.Instrument) && o.Status != OrderStatus.PendingNew).ToArray();
+        if (mine.Length == 0) return ProbeVerdict.NothingOpen;
+        var open = await sessions.Rest.GetOpenOrdersAsync(null, stop).ConfigureAwait(false);
+        if (!open.TryGetValue(out var venueOpen)) return ProbeVerdict.Failed;
+        var openAlgo = await sessions.Rest.GetOpenAlgoOrdersAsync(null, stop).ConfigureAwait(false);
+        if (!openAlgo.TryGetValue(out var venueOpenAlgo)) return ProbeVerdict.Failed;
+        var byId = new Dictionary<ClientOrderId, decimal?>();
+        foreach (var report in venueOpen)
+        {
+            var id = UsdMOrderIds.TryGetOrderId(report.VenueOrderId, out var engineId) && Parser.TryGetTriggeredAlgo(engineId, out var algoId) ? algoId : report.ClientOrderId;
+            byId[id] = report.ExecutedQuantity;
+        }
+        foreach (var algo in venueOpenAlgo) byId[algo.ClientOrderId] = 0m;
+        foreach (var order in mine)
+        {
+            if (!byId.TryGetValue(order.ClientOrderId, out var executed)) return ProbeVerdict.OutOfStep;
+            if (executed is { } filled && filled != order.FilledQuantity) return ProbeVerdict.OutOfStep;
+        }
+        return ProbeVerdict.InStep;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Dead-man's switch
+
+    /// <summary>Asks for the countdown of <paramref name="instrument"/> to be armed now (an order was just placed there).</summary>
+    private void Arm(InstrumentId instrument)
+    {
+        if (!_shared.UsdM.DeadMansSwitch) return;
+        lock (_gate)
+        {
+            if (_armed.Contains(instrument) || !_toArm.Add(instrument)) return;
+        }
+        _armNow.Release();
+    }
+
+    /// <summary>
+    /// The dead-man's switch: every <see cref="BinanceUsdMWorkerOptions.CountdownRefreshInterval"/> (and at once when an
+    /// order rests on a new symbol) the <c>countdownCancelAll</c> of every symbol with open orders — in the OMS's view
+    /// or at the venue — is set to <see cref="BinanceUsdMWorkerOptions.CountdownCancelAll"/>, so the venue cancels them
+    /// if this silo disappears. A symbol without open orders any more is disarmed. Refreshing stops with the worker
+    /// (on detach the account's next owner arms it again).
+    /// </summary>
+    private async Task DeadMansSwitchAsync(CancellationToken stop)
+    {
+        try
+        {
+            if (!await _ready.Task.WaitAsync(stop).ConfigureAwait(false)) return;
+            var nextFull = DateTimeOffset.MinValue;
+            while (!stop.IsCancellationRequested)
+            {
+                var now = Now;
+                if (now >= nextFull)
+                {
+                    await RefreshAllAsync(stop).ConfigureAwait(false);
+                    nextFull = Now + _shared.UsdM.CountdownRefreshInterval;
+                }
+                else
+                {
+                    InstrumentId[] pending;
+                    lock (_gate)
+                    {
+                        pending = [.. _toArm];
+                        _toArm.Clear();
+                    }
+                    foreach (var instrument in pending) await SetCountdownAsync(instrument, _shared.UsdM.CountdownCancelAll, stop).ConfigureAwait(false);
+                }
+                var wait = nextFull - Now;
+                if (wait <= TimeSpan.Zero) continue;
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                timeout.CancelAfter(wait);
+                try
+                {
+                    await _armNow.WaitAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                {
+                    // Time for the periodic refresh.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping: the countdowns stay armed and run out unless the account's next owner refreshes them.
+        }
+    }
+
+    private async Task RefreshAllAsync(CancellationToken stop)
+    {
+        try
+        {
+            var view = await _shared.Reconciliation.GetViewAsync(Account, stop).ConfigureAwait(false);
+            var wanted = view.OpenOrders.Where(o => IsMine(o.Instrument)).Select(o => o.Instrument).ToHashSet();
+            InstrumentId[] armed;
+            lock (_gate)
+            {
+                foreach (var instrument in _toArm) wanted.Add(instrument);
+                _toArm.Clear();
+                armed = [.. _armed];
+            }
+            foreach (var instrument in wanted) await SetCountdownAsync(instrument, _shared.UsdM.CountdownCancelAll, stop).ConfigureAwait(false);
+            foreach (var instrument in armed.Where(i => !wanted.Contains(i))) await SetCountdownAsync(instrument, TimeSpan.Zero, stop).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning(ex, "Account {Account}: refreshing the USD-M dead-man's switch failed; retrying at the next interval", Account);
+        }
+    }
+
+    private async Task SetCountdownAsync(InstrumentId instrument, TimeSpan countdown, CancellationToken stop)
+    {
+        if (Volatile.Read(ref _sessions) is not { } sessions) return;
+        var result = await sessions.Rest.SetCountdownCancelAllAsync(instrument, countdown, stop).ConfigureAwait(false);
+        if (!result.Success)
+        {
+            _logger.LogWarning("Account {Account}: {Message}", Account, result.Error!.Message);
+            return;
+        }
+        Interlocked.Increment(ref _countdownRefreshes);
+        lock (_gate)
+        {
+            if (countdown > TimeSpan.Zero) _armed.Add(instrument);
+            else _armed.Remove(instrument);
+        }
+    }
+}

@@ -1,0 +1,398 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Oms.Connectors.Binance.Http;
+using Oms.Connectors.Binance.Parsing;
+using Oms.Connectors.Binance.Signing;
+using Oms.Connectors.Binance.UserData;
+using Oms.Connectors.Binance.WebSocket;
+using Oms.Connectors.Hosting;
+
+namespace Oms.Connectors.Binance.Worker.UsdM;
+
+/// <summary>
+/// One account's Binance USDⓈ-M sessions in this silo: a WebSocket API session pool (<c>/ws-fapi/v1</c>) for trading,
+/// a REST client as fallback and for what the socket does not offer, the listenKey user-data stream on the routed
+/// <c>/private</c> path, a command queue where cancels go first, ordered delivery of every venue event to the account
+/// grain, follow-up queries for unknown outcomes, reconciliation on start and after every gap (orders, algo orders,
+/// trades, positions, balances), a watchdog for a silent stream and the dead-man's switch (<c>countdownCancelAll</c>).
+/// </summary>
+public sealed partial class BinanceUsdMAccountWorker
+{
+    private static readonly TimeSpan MaxReconcileRetryDelay = TimeSpan.FromSeconds(30);
+
+    private readonly BinanceUsdMWorkerShared _shared;
+    private readonly ILogger _logger;
+    private readonly AccountCommandQueue _queue;
+    private readonly OrderedCommandExecutor _executor;
+    private readonly VenueEventPump _pump;
+    private readonly StreamWatchdog _watchdog;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<ClientOrderId, FollowUp> _followUps = new();
+    private readonly SemaphoreSlim _work = new(0);
+    private readonly Lock _gate = new();
+    private readonly List<string> _reconcileReasons = [];
+    private readonly List<Task> _loops = [];
+    private BinanceUsdMSessions? _sessions;
+    private bool _rotationRequested;
+    private string? _sessionReplacementReason;
+    private long _reconciliations;
+    private long _reconcileFailures;
+    private int _stopped;
+
+    internal BinanceUsdMAccountWorker(BinanceUsdMWorkerShared shared, AccountId account)
+    {
+        _shared = shared;
+        Account = account;
+        _logger = shared.Context.LoggerFactory.CreateLogger<BinanceUsdMAccountWorker>();
+        _queue = new AccountCommandQueue(shared.Options.QueueCapacity);
+        _executor = new OrderedCommandExecutor(shared.Options.MaxInFlightPerAccount, HandleAsync, _logger);
+        _pump = new VenueEventPump(account, shared.Sink, reason => RequestReconcile(reason), _logger, shared.Time);
+        _watchdog = new StreamWatchdog(shared.Options.WatchdogSilence, shared.Time);
+        // One parser for the account's lifetime: it remembers which engine order each triggered algo order became,
+        // across listenKey rotations and session replacements.
+        Parser = new UsdMUserDataParser(shared.Context.Symbols);
+    }
+
+    public AccountId Account { get; }
+
+    /// <summary>Completed reconciliations (diagnostics and tests).</summary>
+    public long Reconciliations => Interlocked.Read(ref _reconciliations);
+
+    /// <summary>Reconciliations that failed and were retried (diagnostics and tests).</summary>
+    public long ReconcileFailures => Interlocked.Read(ref _reconcileFailures);
+
+    /// <summary>The current session pool, once credentials were loaded (diagnostics and tests).</summary>
+    public BinanceWsApiSessionPool? Pool => Volatile.Read(ref _sessions)?.Pool;
+
+    /// <summary>The listenKey the user-data stream uses now, if any (diagnostics and tests).</summary>
+    public string? ListenKey => Volatile.Read(ref _sessions)?.UserData.ListenKey;
+
+    /// <summary>Commands queued and in flight.</summary>
+    public int Backlog => _queue.Count + _executor.InFlight;
+
+    /// <summary>Maps triggered algo orders to their engine orders (shared by the stream, queries and reconciliation).</summary>
+    internal UsdMUserDataParser Parser { get; }
+
+    private Venue Venue => Venue.Binance;
+
+    internal void Start()
+    {
+        lock (_gate)
+        {
+            _loops.Add(_executor.RunAsync(_queue, _stop.Token));
+            _loops.Add(Task.Run(() => SuperviseAsync(_stop.Token)));
+            _loops.Add(Task.Run(() => WatchAsync(_stop.Token)));
+            if (_shared.UsdM.DeadMansSwitch) _loops.Add(Task.Run(() => DeadMansSwitchAsync(_stop.Token)));
+        }
+    }
+
+    internal bool TryEnqueue(VenueCommand command) => Volatile.Read(ref _stopped) == 0 && _queue.TryEnqueue(command);
+
+    /// <summary>Asks for a reconciliation (coalesced with any already pending).</summary>
+    public void RequestReconcile(string reason)
+    {
+        lock (_gate)
+        {
+            if (!_reconcileReasons.Contains(reason)) _reconcileReasons.Add(reason);
+        }
+        _work.Release();
+    }
+
+    internal void RequestCredentialRotation()
+    {
+        lock (_gate) _rotationRequested = true;
+        _work.Release();
+    }
+
+    /// <summary>Replaces the sessions (new WebSocket API connection, new listenKey stream) and reconciles.</summary>
+    public void RequestResubscribe(string reason)
+    {
+        lock (_gate) _sessionReplacementReason ??= reason;
+        _work.Release();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Sessions
+
+    private async Task SuperviseAsync(CancellationToken stop)
+    {
+        try
+        {
+            var sessions = await OpenWithCredentialsAsync(stop).ConfigureAwait(false);
+            if (sessions is null) return;
+            Volatile.Write(ref _sessions, sessions);
+            _ready.TrySetResult(true);
+
+            var failures = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                await _work.WaitAsync(stop).ConfigureAwait(false);
+                bool rotate;
+                string? replace;
+                string[] reasons;
+                lock (_gate)
+                {
+                    rotate = _rotationRequested;
+                    _rotationRequested = false;
+                    replace = _sessionReplacementReason;
+                    _sessionReplacementReason = null;
+                    reasons = [.. _reconcileReasons];
+                    _reconcileReasons.Clear();
+                }
+                if (rotate) await ReplaceSessionsAsync(null, "credentials rotated", stop).ConfigureAwait(false);
+                else if (replace is not null) await ReplaceSessionsAsync(null, replace, stop).ConfigureAwait(false);
+                if (reasons.Length == 0) continue;
+
+                var reason = string.Join("; ", reasons);
+                if (await ReconcileAsync(reason, stop).ConfigureAwait(false))
+                {
+                    failures = 0;
+                    continue;
+                }
+                failures++;
+                var delay = TimeSpan.FromTicks(Math.Min(MaxReconcileRetryDelay.Ticks,
+                    _shared.Options.ReconcileRetryDelay.Ticks * (1L << Math.Min(failures - 1, 10))));
+                _logger.LogWarning("Account {Account}: USD-M reconciliation ({Reason}) failed {Failures} time(s); retrying in {Delay}", Account, reason, failures, delay);
+                await Task.Delay(delay, _shared.Time, stop).ConfigureAwait(false);
+                RequestReconcile(reason);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Account {Account}: the Binance USD-M session supervisor failed", Account);
+            _ready.TrySetResult(false);
+        }
+    }
+
+    private async Task<BinanceUsdMSessions?> OpenWithCredentialsAsync(CancellationToken stop)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            BinanceCredentials? credentials;
+            try
+            {
+                credentials = await _shared.Credentials.GetAsync(Account, stop).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 10)
+            {
+                _logger.LogWarning(ex, "Account {Account}: reading its Binance key failed (attempt {Attempt}); retrying", Account, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), _shared.Time, stop).ConfigureAwait(false);
+                continue;
+            }
+            if (credentials is null)
+            {
+                _logger.LogError("Account {Account}: no Binance API key is available for it; its USD-M orders are rejected without being sent", Account);
+                _ready.TrySetResult(false);
+                return null;
+            }
+            return Open(credentials, "start");
+        }
+    }
+
+    private BinanceUsdMSessions Open(BinanceCredentials credentials, string reason)
+    {
+        var sessions = new BinanceUsdMSessions(_shared, Account, credentials, new StreamListener(this, reason), Parser);
+        sessions.Pool.Activity += OnActivity;
+        sessions.UserData.Activity += OnActivity;
+        sessions.Pool.Start();
+        sessions.UserData.Start();
+        return sessions;
+    }
+
+    /// <summary>Make-before-break: opens new sessions, waits for them (bounded), switches commands over and closes the old ones.</summary>
+    private async Task ReplaceSessionsAsync(BinanceCredentials? credentials, string reason, CancellationToken stop)
+    {
+        var old = Volatile.Read(ref _sessions);
+        if (old is null) return;
+        try
+        {
+            credentials ??= await _shared.Credentials.GetAsync(Account, stop).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogError(ex, "Account {Account}: reading its Binance key failed; the current USD-M sessions stay", Account);
+            return;
+        }
+        if (credentials is null)
+        {
+            _logger.LogError("Account {Account}: no Binance key is left for it; the current USD-M sessions stay", Account);
+            return;
+        }
+        _logger.LogInformation("Account {Account}: replacing its Binance USD-M sessions ({Reason})", Account, reason);
+        var fresh = Open(credentials, reason);
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stop))
+        {
+            wait.CancelAfter(_shared.Context.Options.ConnectTimeout + _shared.Options.SessionWait);
+            try
+            {
+                await fresh.Pool.WaitForOpenSessionAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                _logger.LogWarning("Account {Account}: the new USD-M sessions are not open yet; switching anyway (REST covers the gap)", Account);
+            }
+        }
+        Volatile.Write(ref _sessions, fresh);
+        _shared.Metrics.Reconnected(Venue, reason);
+        await old.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void OnActivity(PoolActivityRecord record)
+    {
+        switch (record.Activity)
+        {
+            case PoolActivity.ConnectFailed:
+                _logger.LogWarning("Account {Account}: USD-M connect failed (attempt {Attempt}): {Reason}", Account, record.Attempt, record.Reason);
+                break;
+            case PoolActivity.SessionClosed:
+                _logger.LogInformation("Account {Account}: USD-M connection {Session} closed: {Reason}", Account, record.SessionId, record.Reason);
+                break;
+            case PoolActivity.SessionOpened:
+                _logger.LogDebug("Account {Account}: USD-M connection {Session} open ({Reason})", Account, record.SessionId, record.Reason);
+                break;
+        }
+    }
+
+    /// <summary>The open sessions, once credentials are known (waiting up to the session wait for a first connection); null without credentials.</summary>
+    private async ValueTask<BinanceUsdMSessions?> WaitReadyAsync(CancellationToken cancellationToken)
+    {
+        if (!await _ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false)) return null;
+        var sessions = Volatile.Read(ref _sessions);
+        if (sessions is null) return null;
+        if (sessions.Pool.OpenSessionCount > 0) return sessions;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(_shared.Options.SessionWait);
+        try
+        {
+            await sessions.Pool.WaitForOpenSessionAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // No session yet: the call goes over REST.
+        }
+        return Volatile.Read(ref _sessions);
+    }
+
+    /// <summary>Sends over the WebSocket API; when no session is open (nothing was sent) over REST instead.</summary>
+    private static async ValueTask<BinanceResult<T>> SendAsync<T>(BinanceUsdMSessions sessions,
+        Func<BinanceUsdMWsApiClient, ValueTask<BinanceResult<T>>> ws, Func<BinanceUsdMRestClient, ValueTask<BinanceResult<T>>> rest)
+    {
+        var result = await ws(sessions.Ws).ConfigureAwait(false);
+        if (result.Error is { Kind: VenueErrorKind.Network, Sent: false }) result = await rest(sessions.Rest).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Sends a call that changes nothing when it fails with <see cref="VenueErrorKind.InvalidTimestamp"/>; after a -1021 the clock is resynchronised and the call made once more.</summary>
+    private async ValueTask<BinanceResult<T>> SendWithClockRetryAsync<T>(BinanceUsdMSessions sessions,
+        Func<BinanceUsdMWsApiClient, ValueTask<BinanceResult<T>>> ws, Func<BinanceUsdMRestClient, ValueTask<BinanceResult<T>>> rest, CancellationToken stop)
+    {
+        var result = await SendAsync(sessions, ws, rest).ConfigureAwait(false);
+        if (result.ErrorKind != VenueErrorKind.InvalidTimestamp) return result;
+        _logger.LogWarning("Account {Account}: {Message}; resynchronising the clock and retrying once", Account, result.Error!.Message);
+        await sessions.Rest.SyncTimeAsync(stop).ConfigureAwait(false);
+        return await SendAsync(sessions, ws, rest).ConfigureAwait(false);
+    }
+
+    private DateTimeOffset Now => _shared.Time.GetUtcNow();
+
+    private void Post(IReadOnlyList<VenueEvent> events) => _pump.Post(events);
+
+    private void Post(VenueEvent venueEvent) => _pump.Post([venueEvent]);
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Stopping
+
+    /// <summary>Sends what is queued (bounded), delivers the events, stops refreshing the dead-man's switch and closes the sessions.</summary>
+    internal async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        _queue.Complete();
+        Task commandLoop;
+        Task[] loops;
+        lock (_gate)
+        {
+            commandLoop = _loops[0];
+            loops = [.. _loops];
+        }
+        try
+        {
+            await commandLoop.WaitAsync(_shared.Options.DetachDrainTimeout, _shared.Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("Account {Account}: {Backlog} USD-M commands were still queued or in flight when its sessions closed", Account, Backlog);
+        }
+        await _pump.StopAsync(_shared.Options.DetachDrainTimeout).ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException)
+        {
+        }
+        _ready.TrySetResult(false);
+        if (Interlocked.Exchange(ref _sessions, null) is { } sessions) await sessions.DisposeAsync().ConfigureAwait(false);
+        await _pump.DisposeAsync().ConfigureAwait(false);
+        _logger.LogInformation("Account {Account}: Binance USD-M sessions closed in this silo", Account);
+    }
+
+    /// <summary>Receives the listenKey user-data stream of one set of sessions.</summary>
+    private sealed class StreamListener(BinanceUsdMAccountWorker worker, string openedFor) : IUsdMUserDataListener
+    {
+        private int _activations;
+
+        public void OnEvents(IReadOnlyList<VenueEvent> events, UsdMUserDataMessage message)
+        {
+            worker._watchdog.Touch();
+            if (events.Count > 0) worker.Post(events);
+        }
+
+        public void OnStreamActive(bool gapPossible)
+        {
+            worker._watchdog.Touch();
+            var first = Interlocked.Increment(ref _activations) == 1;
+            if (first) worker.RequestReconcile(openedFor);
+            else if (gapPossible)
+            {
+                worker._shared.Metrics.Reconnected(worker.Venue, "stream gap");
+                worker.RequestReconcile("user-data stream re-established after a gap");
+            }
+        }
+
+        public void OnStreamLost(string reason) =>
+            worker._logger.LogWarning("Account {Account}: USD-M user-data stream lost ({Reason}); a new one follows", worker.Account, reason);
+    }
+}
+
+/// <summary>One set of USD-M sessions of an account: key, WebSocket API pool and client, REST client, listenKey user-data stream.</summary>
+internal sealed class BinanceUsdMSessions : IAsyncDisposable
+{
+    public BinanceUsdMSessions(BinanceUsdMWorkerShared shared, AccountId account, BinanceCredentials credentials, IUsdMUserDataListener listener,
+        UsdMUserDataParser parser)
+    {
+        Credentials = credentials;
+        Pool = new BinanceWsApiSessionPool(shared.Context, shared.Context.Options.UsdMWebSocketApiAddress, credentials, account.Value);
+        Ws = new BinanceUsdMWsApiClient(shared.Context, Pool);
+        Rest = new BinanceUsdMRestClient(shared.Http, shared.Context, credentials, account.Value);
+        UserData = new BinanceUsdMUserDataStream(shared.Context, Rest, account, listener, parser: parser);
+    }
+
+    public BinanceCredentials Credentials { get; }
+    public BinanceWsApiSessionPool Pool { get; }
+    public BinanceUsdMWsApiClient Ws { get; }
+    public BinanceUsdMRestClient Rest { get; }
+    public BinanceUsdMUserDataStream UserData { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await UserData.DisposeAsync().ConfigureAwait(false);
+        await Pool.DisposeAsync().ConfigureAwait(false);
+        Credentials.Dispose();
+    }
+}
