@@ -33,6 +33,11 @@ public sealed record SubmitOrder
     [Id(1)] public ClientOrderId? ClientOrderId { get; init; }
     /// <summary>Who asked (API client name), for audit.</summary>
     [Id(2)] public string? RequestedBy { get; init; }
+    /// <summary>
+    /// The contingent-order strategy (bracket, iceberg, trailing stop) this order is a child of; the account notifies it
+    /// of every change of the order (see <see cref="IContingentOrderGrain.OnChildOrderChangedAsync"/>).
+    /// </summary>
+    [Id(3)] public StrategyId? ParentStrategyId { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("oms.CancelOrder")]

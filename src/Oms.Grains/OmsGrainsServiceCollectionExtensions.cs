@@ -20,7 +20,8 @@ public static class OmsGrainsServiceCollectionExtensions
     /// <para>
     /// The host must also provide: <see cref="IVenueOrderRouter"/> (connector workers), <see cref="IInstrumentCatalog"/>
     /// and <see cref="IReferencePriceSource"/> (market data), and a grain storage provider named
-    /// <see cref="OmsStorage.Name"/>. Reminders are not used by these grains yet.
+    /// <see cref="OmsStorage.Name"/>. Contingent-order strategies (<see cref="ContingentOrderGrain"/>) also need a reminder
+    /// service: a reminder brings a working strategy back after its silo was lost.
     /// </para>
     /// </summary>
     public static IServiceCollection AddOmsGrains(this IServiceCollection services, Action<OmsGrainOptions>? configure = null)
@@ -31,6 +32,8 @@ public static class OmsGrainsServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OmsGrainOptions>, OmsGrainOptionsValidator>());
         services.TryAddSingleton<IExecutionReportJournal, InMemoryExecutionReportJournal>();
+        services.AddOptions<ContingentOrderOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ContingentOrderOptions>, ContingentOrderOptionsValidator>());
         services.TryAddKeyedSingleton<TimeProvider>(ClockServiceKey, static (sp, _) => sp.GetService<TimeProvider>() ?? TimeProvider.System);
         return services;
     }

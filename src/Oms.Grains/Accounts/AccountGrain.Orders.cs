@@ -35,6 +35,7 @@ public sealed partial class AccountGrain
         {
             var (denied, deniedEvent) = Order.Deny(_account, clientOrderId, command.Spec, refusal, now);
             var deniedRecord = AddOrder(denied, command.RequestedBy);
+            deniedRecord.ParentStrategyId = command.ParentStrategyId;
             AddReport(deniedEvent, denied);
             TrackClosure(deniedRecord, wasOpen: true);
             await PersistAsync();
@@ -44,7 +45,7 @@ public sealed partial class AccountGrain
 
         // (7) Accepted: persist the intent, then queue the place command.
         var (order, submitted) = Order.Submit(_account, clientOrderId, command.Spec, now);
-        AddOrder(order, command.RequestedBy);
+        AddOrder(order, command.RequestedBy).ParentStrategyId = command.ParentStrategyId;
         AddReport(submitted, order);
         _recentSubmits.Enqueue(now);
         await PersistAsync();

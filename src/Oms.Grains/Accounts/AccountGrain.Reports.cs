@@ -109,6 +109,7 @@ public sealed partial class AccountGrain
         _unpublished.Clear();
         _published = reports[^1].Sequence;
         SignalReaders();
+        NotifyStrategies(reports);
         await AppendToJournalAsync(reports);
     }
 

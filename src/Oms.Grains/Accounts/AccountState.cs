@@ -66,6 +66,8 @@ public sealed class OrderRecord
     [Id(5)] public DateTimeOffset? LastUnknownOutcomeAt { get; set; }
     /// <summary>When the venue last answered that it has no such order.</summary>
     [Id(6)] public DateTimeOffset? NotFoundAt { get; set; }
+    /// <summary>The contingent-order strategy the order is a child of; it is notified of every change.</summary>
+    [Id(7)] public StrategyId? ParentStrategyId { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("oms.grains.LastTrade")]

@@ -1,0 +1,56 @@
+namespace Oms.Grains;
+
+/// <summary>
+/// Tuning of the contingent-order strategies (brackets, icebergs, trailing stops). Bind from configuration section
+/// <see cref="SectionName"/>; validated at start-up by <see cref="ContingentOrderOptionsValidator"/>.
+/// </summary>
+public sealed class ContingentOrderOptions
+{
+    public const string SectionName = "Oms:ContingentOrders";
+
+    /// <summary>
+    /// How often a working strategy re-reads its open children from the account. Children's changes normally arrive as
+    /// notifications; this bounds how long a lost one delays the strategy.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often a strategy that watches the market (an OMS-managed trailing stop, a spot bracket with both legs) reads
+    /// the reference price. Market-data push can act sooner through <c>ReconcileAsync</c>.
+    /// </summary>
+    public TimeSpan PriceInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The period of the reminder that brings a working strategy back after its silo was lost. Orleans refuses periods
+    /// below its <c>ReminderOptions.MinimumReminderPeriod</c> (one minute by default).
+    /// </summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many times a strategy sends the cancel of one child before it leaves the child to the operator.</summary>
+    public int MaxCancelAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// An OMS-managed trailing stop is re-priced (cancel, then replace) once its level improved by at least this fraction
+    /// of the trailing distance (and at least one tick): 0.1 with a 1 % trail re-prices every 0.1 %.
+    /// </summary>
+    public decimal TrailingRepriceFraction { get; set; } = 0.1m;
+}
+
+/// <summary>Checks <see cref="ContingentOrderOptions"/> at start-up.</summary>
+public sealed class ContingentOrderOptionsValidator : IValidateOptions<ContingentOrderOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ContingentOrderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.ReconcileInterval <= TimeSpan.Zero) failures.Add($"{nameof(options.ReconcileInterval)} must be positive (was {options.ReconcileInterval})");
+        if (options.PriceInterval <= TimeSpan.Zero) failures.Add($"{nameof(options.PriceInterval)} must be positive (was {options.PriceInterval})");
+        if (options.ReminderPeriod <= TimeSpan.Zero) failures.Add($"{nameof(options.ReminderPeriod)} must be positive (was {options.ReminderPeriod})");
+        if (options.MaxCancelAttempts < 1) failures.Add($"{nameof(options.MaxCancelAttempts)} must be at least 1 (was {options.MaxCancelAttempts})");
+        if (options.TrailingRepriceFraction is < 0m or > 1m)
+        {
+            failures.Add($"{nameof(options.TrailingRepriceFraction)} must be between 0 and 1 (was {options.TrailingRepriceFraction})");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
