@@ -104,6 +104,21 @@ public class EmbeddedOms : IAsyncLifetime
             Markets = [MarketType.Spot],
             ClientOrderIdPrefix = "ct",
         });
+        await WaitUntilReconciledAsync(account);
         return account;
+    }
+
+    /// <summary>
+    /// Waits (bounded) for the account's first reconciliation with the venue: until it ends, new risk-increasing
+    /// orders are denied with ACCOUNT_RECONCILING, as they should be.
+    /// </summary>
+    public async Task WaitUntilReconciledAsync(AccountId account)
+    {
+        for (var attempt = 0; attempt < 400; attempt++)
+        {
+            if (Connector.GetWorker(account) is { Reconciliations: > 0 } && !(await Grains.GetAccount(account).GetInfoAsync()).Reconciling) return;
+            await Task.Delay(25);
+        }
+        throw new Xunit.Sdk.XunitException($"account {account} did not finish its first reconciliation within 10 s");
     }
 }
