@@ -138,8 +138,16 @@ public static class LoadGenerator
                 {
                     await Task.Delay(1000, cancellationToken);
                     Log($"order flow at {rate}/s through @binance/spot directly (same simulator, same orders)");
-                    sdkResult = await baseline.RunAsync(oms.Simulator, sdkKeys, settings, venue, oms.SiloMeter, cancellationToken);
-                    Log(Summary(sdkResult));
+                    try
+                    {
+                        sdkResult = await baseline.RunAsync(oms.Simulator, sdkKeys, settings, venue, oms.SiloMeter, cancellationToken);
+                        Log(Summary(sdkResult));
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.Text.Json.JsonException or IOException)
+                    {
+                        report.Notes.Add(Inv($"The SDK baseline at {rate}/s failed: {ex.Message}"));
+                        Log($"  the SDK baseline failed: {ex.Message}");
+                    }
                 }
                 report.OrderFlow.Add(new RateComparison(rate, omsResult, sdkResult, Compare(omsResult, sdkResult)));
                 await Task.Delay(1000, cancellationToken);

@@ -144,6 +144,13 @@ public static class OmsOrderFlow
         var stageMetrics = metrics?.End();
         var venueTimes = venue?.End();
 
+        // Settle: calls still outstanding end by their 30 s deadline; wait for them so the next phase (the SDK baseline)
+        // does not run against an OMS still working off this one's backlog.
+        var settleStart = MonoClock.Now;
+        var settleUntil = MonoClock.Now + MonoClock.FromSeconds(35);
+        while (Volatile.Read(ref responses) < total && MonoClock.Now < settleUntil) await Task.Delay(20, cancellationToken);
+        var settleSeconds = MonoClock.ToSeconds(MonoClock.Now - settleStart);
+
         var measured = Enumerable.Range(warmup, total - warmup).ToArray();
         var acked = measured.Where(i => ack[i] > 0).ToArray();
         var lastAck = acked.Length > 0 ? acked.Max(i => ack[i]) : sendEnd;
@@ -176,8 +183,16 @@ public static class OmsOrderFlow
                 .Select(i => MonoClock.ToMicroseconds(ack[i] - venueTimes[ids[i]]))),
             SiloProcess = before is null ? null : oms.SiloMeter.Between(before, after),
             OmsMetrics = stageMetrics is { Count: > 0 } ? stageMetrics : null,
-            Note = streams.Resumes > 0 ? $"{streams.Resumes} execution-report stream(s) broke and were resumed" : null,
+            Note = Note(streams.Resumes, settleSeconds),
         };
+    }
+
+    private static string? Note(int resumes, double settleSeconds)
+    {
+        var notes = new List<string>();
+        if (resumes > 0) notes.Add(string.Create(CultureInfo.InvariantCulture, $"{resumes} execution-report stream(s) broke and were resumed"));
+        if (settleSeconds > 1) notes.Add(string.Create(CultureInfo.InvariantCulture, $"after the drain, {settleSeconds:0.#} s more until every SubmitOrder call had ended"));
+        return notes.Count == 0 ? null : string.Join("; ", notes);
     }
 
     private static string Short(string? code, string? reason)

@@ -15,8 +15,6 @@ namespace Oms.LoadGen.Scenarios;
 /// </summary>
 public sealed class SdkBaseline(string node, string scriptDirectory)
 {
-    private const string ResultMarker = "@@RESULT ";
-
     public string ScriptDirectory { get; } = scriptDirectory;
 
     /// <summary>Finds <c>tests/Oms.LoadGen/node</c> from the repository root (or <c>--node-dir</c>) and installs its packages when missing.</summary>
@@ -46,6 +44,7 @@ public sealed class SdkBaseline(string node, string scriptDirectory)
     {
         var prefix = "lg" + Guid.NewGuid().ToString("N")[..8] + "s";
         var configFile = Path.Combine(Path.GetTempPath(), $"oms-loadgen-sdk-{Guid.NewGuid():N}.json");
+        var resultFile = Path.ChangeExtension(configFile, ".result.json");
         var config = new
         {
             wsApi = simulator.SpotWsApi.ToString(),
@@ -62,6 +61,7 @@ public sealed class SdkBaseline(string node, string scriptDirectory)
             drainSeconds = settings.Drain.TotalSeconds,
             idPrefix = prefix,
             timeoutMs = 30000,
+            resultFile,
         };
         await File.WriteAllTextAsync(configFile, JsonSerializer.Serialize(config), cancellationToken);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(configFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -73,9 +73,9 @@ public sealed class SdkBaseline(string node, string scriptDirectory)
             var (code, output) = await RunAsync(node, ["baseline.mjs", configFile], ScriptDirectory, limit, cancellationToken);
             var after = siloMeter.Sample();
             var venueTimes = venue?.End();
-            var line = output.Split('\n').LastOrDefault(l => l.StartsWith(ResultMarker, StringComparison.Ordinal))
-                ?? throw new InvalidOperationException($"the SDK baseline printed no result (exit {code}): {Tail(output)}");
-            using var result = JsonDocument.Parse(line[ResultMarker.Length..]);
+            if (!File.Exists(resultFile))
+                throw new InvalidOperationException($"the SDK baseline wrote no result (exit {code}): {Tail(output)}");
+            using var result = JsonDocument.Parse(await File.ReadAllTextAsync(resultFile, cancellationToken));
             var root = result.RootElement;
             if (!root.GetProperty("ok").GetBoolean())
                 throw new InvalidOperationException("the SDK baseline failed: " + root.GetProperty("error").GetString());
@@ -84,6 +84,7 @@ public sealed class SdkBaseline(string node, string scriptDirectory)
         finally
         {
             File.Delete(configFile);
+            File.Delete(resultFile);
         }
     }
 

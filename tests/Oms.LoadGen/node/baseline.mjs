@@ -3,7 +3,7 @@
 //
 // Started by tests/Oms.LoadGen as a child process with one argument, the path of a JSON file:
 //   { wsApi, accounts: [{ accountId, apiKey, privateKey }], symbol, side, type, timeInForce, price, quantity,
-//     rate, warmupSeconds, durationSeconds, idPrefix, drainSeconds, timeoutMs }
+//     rate, warmupSeconds, durationSeconds, idPrefix, drainSeconds, timeoutMs, resultFile }
 // Each account gets its own SDK client: one WS API connection, Ed25519 session logon (so requests are not signed one
 // by one, as the OMS connector does), and a user-data subscription on the same connection.
 //
@@ -11,13 +11,14 @@
 // scheduled time (no coordinated omission), the lag of the actual send behind the schedule is reported separately.
 // Orders are spread round-robin over the accounts. Warm-up orders are sent at the same rate and not recorded.
 //
-// Prints exactly one line `@@RESULT {json}` on stdout: per recorded order the microseconds from its scheduled send to
+// Writes its result as JSON to `resultFile` (stdout is a pipe node may not flush before exiting; the result is large)
+// and prints `@@RESULT ok` or `@@RESULT failed` on stdout. The result holds, per recorded order, the microseconds from its scheduled send to
 // the WS API response (`responseUs`) and to the first executionReport for its client order id (`ackUs`, its `x` counted
 // in `ackKinds`), the lag of the send (`sendLagUs`), errors by code, wall time, the schedule's start on the monotonic
 // clock (`startMonotonicNs`, CLOCK_MONOTONIC like .NET's Stopwatch on Linux), and this process's CPU and resident memory.
 // Everything else goes to stderr.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Spot } from '@binance/spot';
 
@@ -166,7 +167,8 @@ async function main() {
     for (const session of sessions) {
         await session.connection.disconnect().catch(() => {});
     }
-    process.stdout.write(RESULT_MARKER + JSON.stringify(result) + '\n');
+    writeFileSync(config.resultFile, JSON.stringify(result));
+    process.stdout.write(RESULT_MARKER + 'ok\n');
 }
 
 function sumValues(object) {
@@ -175,6 +177,12 @@ function sumValues(object) {
 
 main().then(() => process.exit(0), (error) => {
     process.stderr.write(`baseline failed: ${error?.stack ?? error}\n`);
-    process.stdout.write(RESULT_MARKER + JSON.stringify({ ok: false, error: String(error?.message ?? error) }) + '\n');
-    process.exit(1);
+    try {
+        const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+        writeFileSync(config.resultFile, JSON.stringify({ ok: false, error: String(error?.message ?? error) }));
+    } catch {
+        // The caller reports the missing result with this process's output.
+    }
+    process.stdout.write(RESULT_MARKER + 'failed\n');
+    process.exitCode = 1;
 });
