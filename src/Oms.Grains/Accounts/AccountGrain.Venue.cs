@@ -21,6 +21,9 @@ public sealed partial class AccountGrain
                 VenueFill fill => ApplyFill(fill.Fill),
                 VenueOrderUpdate update => ApplyOrderUpdate(update),
                 VenueBalanceUpdate balances => ApplyBalances(balances),
+                VenuePositionUpdate positions => ApplyVenuePositions(positions),
+                VenueAccountConfigUpdate config => ApplyAccountConfig(config),
+                VenueMarginCall marginCall => ApplyMarginCall(marginCall),
                 _ => UnknownEvent(venueEvent),
             };
         }

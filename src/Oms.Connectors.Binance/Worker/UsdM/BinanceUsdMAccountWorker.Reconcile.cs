@@ -74,13 +74,13 @@ public sealed partial class BinanceUsdMAccountWorker
 
     private async Task<bool> ReconcileStepsAsync(BinanceUsdMSessions sessions, CancellationToken stop)
     {
-        // Balances and positions first: any stream event after these snapshots is newer and is applied after them.
+        // Balances first: any stream event after this snapshot is newer and is applied after it. Positions are read now
+        // and reported after the missed fills below, so the account checks its legs against them once it has them all.
         var balances = await sessions.Rest.GetBalancesAsync(stop).ConfigureAwait(false);
         if (!balances.TryGetValue(out var balanceList)) return Failed(balances.Error!);
         var positions = await sessions.Rest.GetPositionsAsync(null, stop).ConfigureAwait(false);
         if (!positions.TryGetValue(out var positionList)) return Failed(positions.Error!);
-        Post([UsdMBalance.ToSnapshot(balanceList, Account, Now, VenueEventSource.Reconciliation),
-            UsdMPosition.ToSnapshot(positionList, Account, Now, VenueEventSource.Reconciliation)]);
+        Post(UsdMBalance.ToSnapshot(balanceList, Account, Now, VenueEventSource.Reconciliation));
 
         var view = await _shared.Reconciliation.GetViewAsync(Account, stop).ConfigureAwait(false);
         var open = await sessions.Rest.GetOpenOrdersAsync(null, stop).ConfigureAwait(false);
@@ -171,7 +171,8 @@ public sealed partial class BinanceUsdMAccountWorker
                 VenueCode = "-2013",
             });
         }
-        if (events.Count > 0) Post(events);
+        events.Add(UsdMPosition.ToSnapshot(positionList, Account, Now, VenueEventSource.Reconciliation));
+        Post(events);
         foreach (var report in venueOpen) Arm(report.Instrument);
         foreach (var algo in venueOpenAlgo) Arm(algo.Instrument);
         _shared.Metrics.ReconciliationFinding(Venue, "orders", reports.Count);
