@@ -91,7 +91,7 @@ public static class LoadGenerator
         Log($"starting the OMS under test ({(options.Attached ? "attach to " + options.Endpoint : "in-process, " + options.Storage.ToString().ToLowerInvariant() + " storage")})");
         await using var oms = options.Attached
             ? OmsUnderTest.Attach(options, accounts)
-            : await OmsUnderTest.StartInProcessAsync(options, accounts, measureState: runMemory, cancellationToken);
+            : await OmsUnderTest.StartInProcessAsync(options, accounts, measureStateFromStart: runMemory, cancellationToken);
         await oms.WaitReadyAsync(TimeSpan.FromSeconds(90), cancellationToken);
         Log($"OMS ready at {oms.GrpcEndpoint}; simulator at {oms.Simulator.RestBase}");
 

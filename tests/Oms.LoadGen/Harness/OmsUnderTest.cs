@@ -61,7 +61,7 @@ public sealed class OmsUnderTest : IAsyncDisposable
     /// <summary>The in-process simulator (engine events for the venue-side timestamps), or null when attached.</summary>
     public SimulatorHost? SimulatorHost => simulatorHost;
 
-    /// <summary>Grain state sizes (in-process only, when requested).</summary>
+    /// <summary>Grain state sizes as storage writes them (in-process only; measured while armed).</summary>
     public StateSizeProbe? StateSizes { get; private set; }
 
     /// <summary>How the OMS was obtained, for the report.</summary>
@@ -80,7 +80,7 @@ public sealed class OmsUnderTest : IAsyncDisposable
     /// process. Every OMS account is created in the simulator with a fresh Ed25519 key, which reaches the connector
     /// through the silo's local secret store (a file in a temporary directory, deleted at the end).
     /// </summary>
-    public static async Task<OmsUnderTest> StartInProcessAsync(LoadGenOptions options, RunAccounts accounts, bool measureState, CancellationToken cancellationToken)
+    public static async Task<OmsUnderTest> StartInProcessAsync(LoadGenOptions options, RunAccounts accounts, bool measureStateFromStart, CancellationToken cancellationToken)
     {
         var work = Path.Combine(Path.GetTempPath(), "oms-loadgen-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(work);
@@ -172,12 +172,8 @@ public sealed class OmsUnderTest : IAsyncDisposable
         var builder = OmsSilo.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddOmsSilo();
-        StateSizeProbe? probe = null;
-        if (measureState)
-        {
-            probe = new StateSizeProbe();
-            probe.Install(builder.Services);
-        }
+        var probe = new StateSizeProbe { Armed = measureStateFromStart };
+        probe.Install(builder.Services);
         var app = builder.Build();
         app.MapOmsSilo();
         await app.StartAsync(cancellationToken);

@@ -10,10 +10,31 @@ namespace Oms.LoadGen.Harness;
 /// Measures grain state as storage sees it: wraps the silo's <see cref="OmsStorage.Name"/> grain storage (memory or
 /// PostgreSQL) and, on every write, serializes the state with the silo's Orleans serializer — the bytes the
 /// storage's <c>OrleansGrainStorageSerializer</c> writes — keeping the latest size per grain. In-process silo only.
+/// Serializing again costs as much as the write itself, so it only measures while <see cref="Armed"/>.
 /// </summary>
 public sealed class StateSizeProbe
 {
     private readonly ConcurrentDictionary<GrainId, (string StateName, int Bytes)> latest = new();
+    private volatile bool armed;
+
+    /// <summary>Measures writes while true.</summary>
+    public bool Armed
+    {
+        get => armed;
+        set => armed = value;
+    }
+
+    /// <summary>Latest serialized account-state size of each of the given accounts (written while armed).</summary>
+    public Dictionary<string, int> AccountStates(IReadOnlyCollection<string> accounts)
+    {
+        var sizes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (grain, (stateName, bytes)) in latest)
+        {
+            var key = grain.Key.ToString();
+            if (stateName == OmsStorage.AccountState && accounts.Contains(key)) sizes[key] = bytes;
+        }
+        return sizes;
+    }
 
     /// <summary>Latest serialized size of every grain written so far, by grain.</summary>
     public IReadOnlyDictionary<GrainId, (string StateName, int Bytes)> Latest => latest;
@@ -42,7 +63,7 @@ public sealed class StateSizeProbe
         public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
             await inner.WriteStateAsync(stateName, grainId, grainState);
-            probe.Record(grainId, stateName, serializer.SerializeToArray(grainState.State).Length);
+            if (probe.Armed) probe.Record(grainId, stateName, serializer.SerializeToArray(grainState.State).Length);
         }
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>

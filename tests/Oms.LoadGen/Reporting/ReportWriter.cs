@@ -52,12 +52,15 @@ public static class ReportWriter
                 if (c.Sdk is not null) Row(md, c.Rate, "SDK direct", c.Sdk);
             }
             md.AppendLine();
-            md.AppendLine("| rate/s | OMS ack p50 / SDK round trip p50 | p99 ratio | p99.9 ratio | OMS ack p50 / SDK ack p50 | extra to venue p50 / p99 (ms) |");
-            md.AppendLine("|---:|---:|---:|---:|---:|---:|");
-            foreach (var c in r.OrderFlow.Where(c => c.Ratios is not null))
+            md.AppendLine("| rate/s | OMS ack p50 / SDK round trip p50 | p99 ratio | p99.9 ratio | OMS ack p50 / SDK ack p50 | extra to venue p50 / p99 (ms) | process CPU ms/order | process alloc KiB/order | account state bytes after (mean / max) |");
+            md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            foreach (var c in r.OrderFlow)
             {
-                var x = c.Ratios!;
-                md.AppendLine(Inv($"| {c.Rate} | {F(x.AckP50VsSdkRoundTripP50)}× | {F(x.AckP99VsSdkRoundTripP99)}× | {F(x.AckP999VsSdkRoundTripP999)}× | {F(x.AckP50VsSdkAckP50)}× | {F(x.OutboundExtraP50Ms)} / {F(x.OutboundExtraP99Ms)} |"));
+                var x = c.Ratios;
+                var o = c.Oms;
+                var cpu = o.SiloProcess is { } p && o.Acks > 0 ? (p.CpuUserSeconds + p.CpuSystemSeconds) * 1000.0 / o.Acks : (double?)null;
+                var alloc = o.SiloProcess?.AllocatedMiB is { } a && o.Acks > 0 ? a * 1024.0 / o.Acks : (double?)null;
+                md.AppendLine(Inv($"| {c.Rate} | {X(x?.AckP50VsSdkRoundTripP50)} | {X(x?.AckP99VsSdkRoundTripP99)} | {X(x?.AckP999VsSdkRoundTripP999)} | {X(x?.AckP50VsSdkAckP50)} | {F(x?.OutboundExtraP50Ms)} / {F(x?.OutboundExtraP99Ms)} | {F(cpu)} | {F(alloc)} | {F(o.AccountStateBytesMean)} / {F(o.AccountStateBytesMax)} |"));
             }
             md.AppendLine();
             var stages = r.OrderFlow.Where(c => c.Oms.OmsMetrics is not null).ToList();
@@ -120,6 +123,8 @@ public static class ReportWriter
     private static string L(LatencySummary? s) => s is null ? "n/a" : Inv($"{s.P50:0.###} / {s.P99:0.###} / {s.P999:0.###}");
 
     private static string F(double? value) => value is null || double.IsNaN(value.Value) ? "n/a" : Inv($"{value:0.##}");
+
+    private static string X(double? ratio) => ratio is null ? "n/a" : Inv($"{ratio:0.##}×");
 
     private static string F3(double? value) => value is null || double.IsNaN(value.Value) ? "n/a" : Inv($"{value:0.###}");
 

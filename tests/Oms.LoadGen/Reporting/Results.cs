@@ -37,6 +37,9 @@ public sealed record OrderFlowResult
     public ProcessUsage? SiloProcess { get; init; }
     /// <summary>The SDK's own node process (baseline only).</summary>
     public ProcessUsage? ClientProcess { get; init; }
+    /// <summary>Serialized account grain state after the run (mean and largest over the accounts): what every state write serializes.</summary>
+    public double? AccountStateBytesMean { get; init; }
+    public int? AccountStateBytesMax { get; init; }
     /// <summary>The OMS's own stage histograms recorded in the measured window (in-process only, when the build has them).</summary>
     public IReadOnlyDictionary<string, LatencySummary>? OmsMetrics { get; init; }
     public string? Note { get; init; }

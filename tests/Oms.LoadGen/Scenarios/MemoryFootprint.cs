@@ -1,6 +1,5 @@
 using System.Globalization;
 using Oms.Gateway.V1;
-using Oms.Grains;
 using Oms.LoadGen.Harness;
 using Oms.LoadGen.Measurement;
 using Oms.LoadGen.Reporting;
@@ -117,18 +116,8 @@ public static class MemoryFootprint
         };
     }
 
-    /// <summary>Latest serialized account-state size of each of the given accounts.</summary>
-    private static Dictionary<string, int> AccountStateSizes(OmsUnderTest oms, HashSet<string> accounts)
-    {
-        var sizes = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (oms.StateSizes is null) return sizes;
-        foreach (var (grain, (stateName, bytes)) in oms.StateSizes.Latest)
-        {
-            var key = grain.Key.ToString();
-            if (stateName == OmsStorage.AccountState && accounts.Contains(key)) sizes[key] = bytes;
-        }
-        return sizes;
-    }
+    private static Dictionary<string, int> AccountStateSizes(OmsUnderTest oms, HashSet<string> accounts) =>
+        oms.StateSizes?.AccountStates(accounts) ?? new Dictionary<string, int>(StringComparer.Ordinal);
 
     private static void FullGc()
     {

@@ -151,6 +151,8 @@ public static class OmsOrderFlow
         while (Volatile.Read(ref responses) < total && MonoClock.Now < settleUntil) await Task.Delay(20, cancellationToken);
         var settleSeconds = MonoClock.ToSeconds(MonoClock.Now - settleStart);
 
+        var stateSizes = await MeasureAccountStatesAsync(oms, client, accounts, requests[0].Order, prefix, cancellationToken);
+
         var measured = Enumerable.Range(warmup, total - warmup).ToArray();
         var acked = measured.Where(i => ack[i] > 0).ToArray();
         var lastAck = acked.Length > 0 ? acked.Max(i => ack[i]) : sendEnd;
@@ -183,8 +185,48 @@ public static class OmsOrderFlow
                 .Select(i => MonoClock.ToMicroseconds(ack[i] - venueTimes[ids[i]]))),
             SiloProcess = before is null ? null : oms.SiloMeter.Between(before, after),
             OmsMetrics = stageMetrics is { Count: > 0 } ? stageMetrics : null,
+            AccountStateBytesMean = stateSizes.Count > 0 ? Math.Round(stateSizes.Values.Average(), 0) : null,
+            AccountStateBytesMax = stateSizes.Count > 0 ? stateSizes.Values.Max() : null,
             Note = Note(streams.Resumes, settleSeconds),
         };
+    }
+
+    /// <summary>
+    /// The account grain state each account has after the run, as storage writes it: arms the storage probe, places one
+    /// more order per account (its submit writes the state), then disarms. Every write serializes the whole state, so
+    /// its size is what each order pays per write. In-process silo only.
+    /// </summary>
+    private static async Task<Dictionary<string, int>> MeasureAccountStatesAsync(OmsUnderTest oms, OrderService.OrderServiceClient client,
+        IReadOnlyList<string> accounts, OrderSpec spec, string prefix, CancellationToken cancellationToken)
+    {
+        if (oms.StateSizes is not { } probe) return [];
+        probe.Armed = true;
+        try
+        {
+            await Task.WhenAll(accounts.Select((account, n) => ProbeAsync(account, n)));
+        }
+        finally
+        {
+            probe.Armed = false;
+        }
+        return probe.AccountStates(accounts.ToArray());
+
+        async Task ProbeAsync(string account, int n)
+        {
+            try
+            {
+                await client.SubmitOrderAsync(new SubmitOrderRequest
+                {
+                    AccountId = account,
+                    ClientOrderId = prefix + "p" + n.ToString(CultureInfo.InvariantCulture),
+                    Order = spec,
+                }, oms.Headers, DateTime.UtcNow.AddSeconds(30), cancellationToken);
+            }
+            catch (RpcException)
+            {
+                // No size for this account then.
+            }
+        }
     }
 
     private static string? Note(int resumes, double settleSeconds)
