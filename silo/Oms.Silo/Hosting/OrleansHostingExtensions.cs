@@ -27,6 +27,7 @@ public static class OrleansHostingExtensions
         var host = OmsHostOptions.Read(builder.Configuration);
         builder.Services.AddOmsGrains();
         builder.Services.AddOptions<OmsGrainOptions>().Bind(builder.Configuration.GetSection(OmsGrainOptions.SectionName));
+        builder.Services.AddOptions<ContingentOrderOptions>().Bind(builder.Configuration.GetSection(ContingentOrderOptions.SectionName));
 
         string? connectionString = null;
         if (profile == OmsProfile.Cluster)

@@ -32,6 +32,7 @@ public static class GatewayServiceCollectionExtensions
         grpc.AddServiceOptions<OrderGrpcService>(AddInterceptors);
         grpc.AddServiceOptions<AccountGrpcService>(AddInterceptors);
         grpc.AddServiceOptions<RiskGrpcService>(AddInterceptors);
+        grpc.AddServiceOptions<AdvancedOrderGrpcService>(AddInterceptors);
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks();
         return services;
@@ -43,6 +44,7 @@ public static class GatewayServiceCollectionExtensions
         endpoints.MapGrpcService<OrderGrpcService>();
         endpoints.MapGrpcService<AccountGrpcService>();
         endpoints.MapGrpcService<RiskGrpcService>();
+        endpoints.MapGrpcService<AdvancedOrderGrpcService>();
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
         return endpoints;
