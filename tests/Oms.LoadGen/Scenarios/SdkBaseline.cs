@@ -135,7 +135,7 @@ public sealed class SdkBaseline(string node, string scriptDirectory)
             SubmitToAck = LatencySummary.FromMicroseconds(Array("ackUs")),
             SubmitToVenue = toVenue,
             SiloProcess = silo with { Scope = silo.Scope + "; the OMS is idle here, so this is mostly the simulator serving the SDK" },
-            ClientProcess = new ProcessUsage(0, "the SDK's node process (whole run incl. connect and warm-up)", Math.Round(nodeWall, 3),
+            ClientProcess = new ProcessUsage(0, "the SDK's node process (warm-up + measured sends + drain; connect excluded)", Math.Round(nodeWall, 3),
                 Math.Round(user, 3), Math.Round(system, 3), nodeWall > 0 ? Math.Round((user + system) / nodeWall * 100.0, 1) : 0,
                 Math.Round(root.GetProperty("rssBytes").GetDouble() / 1024 / 1024, 1), 0, null, null, null, null),
             Note = wall > 0 ? null : "empty schedule",

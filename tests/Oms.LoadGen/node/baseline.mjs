@@ -164,10 +164,8 @@ async function main() {
         ackUs: pick(ack),
         startMonotonicNs: String(start),
     };
-    for (const session of sessions) {
-        await session.connection.disconnect().catch(() => {});
-    }
     writeFileSync(config.resultFile, JSON.stringify(result));
+    await Promise.all(sessions.map((session) => session.connection.disconnect().catch(() => {})));
     process.stdout.write(RESULT_MARKER + 'ok\n');
 }
 
