@@ -20,6 +20,7 @@ public static class OmsSilo
     {
         var profile = builder.AddOmsProfile();
         builder.AddOmsLogging();
+        builder.AddOmsSiloTelemetry();
         builder.AddOmsEndpoints();
         builder.AddOmsConnectors(profile);
         builder.AddOmsVenuePorts();
@@ -32,6 +33,7 @@ public static class OmsSilo
     /// <summary>Maps the gRPC gateway (with health and reflection), the dashboard and the HTTP health endpoint.</summary>
     public static WebApplication MapOmsSilo(this WebApplication app)
     {
+        app.MapOmsSiloTelemetry();
         app.MapOmsGateway();
         app.MapOmsDashboard();
         // Plain HTTP readiness for probes that cannot speak gRPC (container platforms): 200 when SERVING, else 503.

@@ -85,6 +85,9 @@ public static class OrleansHostingExtensions
             {
                 silo.AddDashboard();
             }
+
+            // Grain calls carry the caller's trace context (W3C traceparent) and open spans when traces are recorded.
+            silo.AddActivityPropagation();
         });
         return builder;
     }

@@ -10,6 +10,8 @@ public sealed partial class AccountGrain
         ThrowIfPoisoned();
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(command.Spec);
+        var received = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var span = StartSubmitSpan(command.Spec);
         var requested = command.ClientOrderId is { Value: not null } given ? given : (ClientOrderId?)null;
 
         // (1) Idempotency: the same client order id always answers with the order it created, never a second one.
@@ -28,6 +30,7 @@ public sealed partial class AccountGrain
         }
 
         var clientOrderId = requested ?? NextClientOrderId();
+        TraceClientOrderId(span, clientOrderId);
 
         // (2)-(4) Validation, instrument filters, trading state, limits.
         var refusal = Evaluate(command.Spec, clientOrderId);
@@ -40,8 +43,11 @@ public sealed partial class AccountGrain
             TrackClosure(deniedRecord, wasOpen: true);
             await PersistAsync();
             Log.OrderDenied(_logger, _account, clientOrderId, refusal.Code.Name(), refusal.Reason);
+            RecordDenied(command.Spec.Instrument, refusal.Code);
             return new SubmitOrderResult(OrderSnapshot.From(denied), Created: true);
         }
+
+        RecordRiskPassed(received, command.Spec.Instrument);
 
         // (7) Accepted: persist the intent, then queue the place command.
         var (order, submitted) = Order.Submit(_account, clientOrderId, command.Spec, now);
@@ -68,6 +74,7 @@ public sealed partial class AccountGrain
             // Unknown whether it was queued: the order stays in flight and a query by client order id resolves it.
             Log.PlaceRouteFailed(_logger, ex, _account, clientOrderId);
             _needsQuery.Add(clientOrderId);
+            RecordRouted(received, command.Spec.Instrument, null);
             return new SubmitOrderResult(OrderSnapshot.From(order), Created: true);
         }
 
@@ -77,6 +84,7 @@ public sealed partial class AccountGrain
             await ApplyRouteRefusalAsync(order, o => o.Reject(reason, null, _clock.GetUtcNow()));
             Log.PlaceRefused(_logger, _account, clientOrderId, reason);
         }
+        RecordRouted(received, command.Spec.Instrument, route);
         return new SubmitOrderResult(OrderSnapshot.From(order), Created: true);
     }
 

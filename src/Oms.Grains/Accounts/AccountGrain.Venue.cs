@@ -7,6 +7,7 @@ public sealed partial class AccountGrain
     {
         ThrowIfPoisoned();
         ArgumentNullException.ThrowIfNull(events);
+        _fillsToRecord.Clear();
         var changed = false;
         foreach (var venueEvent in events)
         {
@@ -18,7 +19,7 @@ public sealed partial class AccountGrain
             }
             changed |= venueEvent switch
             {
-                VenueFill fill => ApplyFill(fill.Fill),
+                VenueFill fill => TrackAppliedFill(fill, ApplyFill(fill.Fill)),
                 VenueOrderUpdate update => ApplyOrderUpdate(update),
                 VenueBalanceUpdate balances => ApplyBalances(balances),
                 VenuePositionUpdate positions => ApplyVenuePositions(positions),
@@ -31,6 +32,7 @@ public sealed partial class AccountGrain
 
         // One write per batch; fills reach their positions only after it returned (they sit in the outbox).
         await PersistAsync();
+        RecordAppliedFills();
         await FlushOutboxAsync();
     }
 
@@ -179,6 +181,7 @@ public sealed partial class AccountGrain
         {
             case OrderUpdateOutcome.Applied:
                 _needsQuery.Remove(order.ClientOrderId);
+                if (update.Kind == VenueOrderEventKind.Accepted) RecordAcked(order);
                 AddReport(result.Event!, order);
                 TrackClosure(record, wasOpen);
                 return true;
