@@ -186,8 +186,14 @@ public static class LoadGenerator
             Ratio(oms.SubmitToAck?.P50, sdk.SubmitToAck?.P50),
             Ratio(oms.SubmitToAck?.P99, sdk.SubmitToAck?.P99),
             Diff(oms.SubmitToVenue?.P50, sdk.SubmitToVenue?.P50),
-            Diff(oms.SubmitToVenue?.P99, sdk.SubmitToVenue?.P99));
+            Diff(oms.SubmitToVenue?.P99, sdk.SubmitToVenue?.P99),
+            CpuPerOrder(oms.SiloProcess, oms.MeasuredOrders),
+            CpuPerOrder(sdk.SiloProcess, sdk.MeasuredOrders + sdk.WarmupOrders),
+            CpuPerOrder(sdk.ClientProcess, sdk.MeasuredOrders + sdk.WarmupOrders));
     }
+
+    private static double? CpuPerOrder(ProcessUsage? usage, int orders) =>
+        usage is null || orders == 0 ? null : Math.Round((usage.CpuUserSeconds + usage.CpuSystemSeconds) * 1000.0 / orders, 3);
 
     private static string Summary(OrderFlowResult r) => Inv(
         $"  {r.Client}: {r.Acks}/{r.MeasuredOrders} acked, {r.AchievedAckedPerSecond:0.#}/s; submit→response p50/p99 {r.SubmitToResponse?.P50:0.###}/{r.SubmitToResponse?.P99:0.###} ms; submit→ack p50/p99/p99.9 {r.SubmitToAck?.P50:0.###}/{r.SubmitToAck?.P99:0.###}/{r.SubmitToAck?.P999:0.###} ms; errors {r.Errors.Values.Sum()}");

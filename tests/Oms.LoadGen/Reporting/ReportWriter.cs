@@ -44,23 +44,23 @@ public static class ReportWriter
         {
             md.AppendLine("Open-loop order flow (latency in ms from the scheduled send; p50 / p99 / p99.9):");
             md.AppendLine();
-            md.AppendLine("| rate/s | client | submit→response | submit→ack | submit→venue | achieved ack/s | errors | silo CPU % of 1 core | RSS MiB |");
-            md.AppendLine("|---:|---|---|---|---|---:|---|---:|---:|");
+            md.AppendLine("| rate/s | client | submit→response | submit→ack | submit→venue | send lag p99 | achieved ack/s | errors | silo CPU % of 1 core | RSS MiB |");
+            md.AppendLine("|---:|---|---|---|---|---:|---:|---|---:|---:|");
             foreach (var c in r.OrderFlow)
             {
                 Row(md, c.Rate, "OMS gRPC", c.Oms);
                 if (c.Sdk is not null) Row(md, c.Rate, "SDK direct", c.Sdk);
             }
             md.AppendLine();
-            md.AppendLine("| rate/s | OMS ack p50 / SDK round trip p50 | p99 ratio | p99.9 ratio | OMS ack p50 / SDK ack p50 | extra to venue p50 / p99 (ms) | process CPU ms/order | process alloc KiB/order | account state bytes after (mean / max) |");
-            md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            md.AppendLine("| rate/s | OMS ack p50 / SDK round trip p50 | p99 ratio | p99.9 ratio | OMS ack p50 / SDK ack p50 | extra to venue p50 / p99 (ms) | CPU ms/order: process in OMS phase / in SDK phase / SDK node | process alloc KiB/order | account state bytes after (mean / max) |");
+            md.AppendLine("|---:|---:|---:|---:|---:|---:|---|---:|---|");
             foreach (var c in r.OrderFlow)
             {
                 var x = c.Ratios;
                 var o = c.Oms;
-                var cpu = o.SiloProcess is { } p && o.Acks > 0 ? (p.CpuUserSeconds + p.CpuSystemSeconds) * 1000.0 / o.Acks : (double?)null;
-                var alloc = o.SiloProcess?.AllocatedMiB is { } a && o.Acks > 0 ? a * 1024.0 / o.Acks : (double?)null;
-                md.AppendLine(Inv($"| {c.Rate} | {X(x?.AckP50VsSdkRoundTripP50)} | {X(x?.AckP99VsSdkRoundTripP99)} | {X(x?.AckP999VsSdkRoundTripP999)} | {X(x?.AckP50VsSdkAckP50)} | {F(x?.OutboundExtraP50Ms)} / {F(x?.OutboundExtraP99Ms)} | {F(cpu)} | {F(alloc)} | {F(o.AccountStateBytesMean)} / {F(o.AccountStateBytesMax)} |"));
+                var cpu = o.SiloProcess is { } p && o.MeasuredOrders > 0 ? (p.CpuUserSeconds + p.CpuSystemSeconds) * 1000.0 / o.MeasuredOrders : (double?)null;
+                var alloc = o.SiloProcess?.AllocatedMiB is { } a && o.MeasuredOrders > 0 ? a * 1024.0 / o.MeasuredOrders : (double?)null;
+                md.AppendLine(Inv($"| {c.Rate} | {X(x?.AckP50VsSdkRoundTripP50)} | {X(x?.AckP99VsSdkRoundTripP99)} | {X(x?.AckP999VsSdkRoundTripP999)} | {X(x?.AckP50VsSdkAckP50)} | {F(x?.OutboundExtraP50Ms)} / {F(x?.OutboundExtraP99Ms)} | {F(cpu)} / {F(x?.ProcessCpuMsPerOrderSdkPhase)} / {F(x?.SdkNodeCpuMsPerOrder)} | {F(alloc)} | {F(o.AccountStateBytesMean)} / {F(o.AccountStateBytesMax)} |"));
             }
             md.AppendLine();
             var stages = r.OrderFlow.Where(c => c.Oms.OmsMetrics is not null).ToList();
@@ -117,7 +117,7 @@ public static class ReportWriter
     private static void Row(StringBuilder md, int rate, string client, OrderFlowResult x)
     {
         var errors = x.Errors.Count == 0 ? "0" : string.Join(", ", x.Errors.Select(e => $"{e.Key}: {e.Value}"));
-        md.AppendLine(Inv($"| {rate} | {client} | {L(x.SubmitToResponse)} | {L(x.SubmitToAck)} | {L(x.SubmitToVenue)} | {x.AchievedAckedPerSecond:0.#} | {errors} | {x.SiloProcess?.CpuPercentOfOneCore:0.#} | {x.SiloProcess?.ResidentMiB:0} |"));
+        md.AppendLine(Inv($"| {rate} | {client} | {L(x.SubmitToResponse)} | {L(x.SubmitToAck)} | {L(x.SubmitToVenue)} | {F3(x.SendLag?.P99)} | {x.AchievedAckedPerSecond:0.#} | {errors} | {x.SiloProcess?.CpuPercentOfOneCore:0.#} | {x.SiloProcess?.ResidentMiB:0} |"));
     }
 
     private static string L(LatencySummary? s) => s is null ? "n/a" : Inv($"{s.P50:0.###} / {s.P99:0.###} / {s.P999:0.###}");
