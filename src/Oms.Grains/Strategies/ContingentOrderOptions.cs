@@ -9,10 +9,11 @@ public sealed class ContingentOrderOptions
     public const string SectionName = "Oms:ContingentOrders";
 
     /// <summary>
-    /// How often a working strategy re-reads its open children from the account. Children's changes normally arrive as
-    /// notifications; this bounds how long a lost one delays the strategy.
+    /// How often a working strategy re-reads its open children from the account (one account call per open child).
+    /// Children's changes normally arrive as notifications within the account's turn; this bounds how long a lost one
+    /// delays the strategy while it stays active (the reminder covers a lost silo).
     /// </summary>
-    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How often a strategy that watches the market (an OMS-managed trailing stop, a spot bracket with both legs) reads
