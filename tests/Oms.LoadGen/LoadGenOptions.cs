@@ -48,6 +48,8 @@ public sealed class LoadGenOptions
     public string? Output { get; set; }
     public string Node { get; set; } = "node";
     public string? NodeDirectory { get; set; }
+    /// <summary>Extra configuration of the in-process silo (<c>--silo-setting Oms:Grains:ClosedOrderRetention=200</c>).</summary>
+    public Dictionary<string, string> SiloSettings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public bool Attached => Endpoint is not null;
 
@@ -69,6 +71,8 @@ public sealed class LoadGenOptions
                                      attach to a running OMS instead of starting one in-process
           --out PATH                 output without extension (default artifacts/loadgen/<UTC timestamp>)
           --node PATH                node executable (default: node)
+          --silo-setting KEY=VALUE   extra configuration of the in-process silo (repeatable),
+                                     e.g. Oms:Grains:ClosedOrderRetention=200
         """;
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a readable message.</summary>
@@ -129,6 +133,12 @@ public sealed class LoadGenOptions
                 case "--out": o.Output = Value(); break;
                 case "--node": o.Node = Value(); break;
                 case "--node-dir": o.NodeDirectory = Value(); break;
+                case "--silo-setting":
+                    var setting = Value();
+                    var equals = setting.IndexOf('=', StringComparison.Ordinal);
+                    if (equals <= 0) throw new ArgumentException($"--silo-setting needs KEY=VALUE, got '{setting}'");
+                    o.SiloSettings[setting[..equals].Trim()] = setting[(equals + 1)..].Trim();
+                    break;
                 default: throw new ArgumentException($"unknown option '{name}'");
             }
         }

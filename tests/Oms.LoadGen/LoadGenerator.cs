@@ -108,6 +108,7 @@ public static class LoadGenerator
                 options.MemoryOrdersPerAccount, options.Symbol, "BUY LIMIT IOC 0.0002 at 90 % of the market price (acknowledged NEW, then EXPIRED; no fill)",
                 options.Baseline, options.Storage.ToString().ToLowerInvariant(),
                 options.Attached ? "as configured in the attached simulator (raise them for the rates asked)" : OmsUnderTest.RaisedSpotLimits,
+                options.SiloSettings,
                 "dotnet run -c Release --project tests/Oms.LoadGen -- " + RedactedArguments(args)),
             Oms = new TargetDescription(oms.Description, oms.VenuePath, oms.Storage, oms.SiloMeter.Scope, oms.GrpcEndpoint.ToString()),
         };

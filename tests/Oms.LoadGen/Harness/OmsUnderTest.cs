@@ -169,6 +169,8 @@ public sealed class OmsUnderTest : IAsyncDisposable
             index++;
         }
 
+        foreach (var (key, value) in options.SiloSettings) settings[key] = value;
+
         var builder = OmsSilo.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddOmsSilo();

@@ -39,6 +39,7 @@ public sealed record RunConfig(
     bool Baseline,
     string Storage,
     string SimulatorLimits,
+    IReadOnlyDictionary<string, string> SiloSettings,
     string CommandLine);
 
 /// <summary>What was measured: how the OMS was run and what the silo process figures cover.</summary>

@@ -37,6 +37,8 @@ public static class ReportWriter
         md.AppendLine(Inv($"- Load average (1/5/15 min): {r.LoadAverageAtStart?.ToString() ?? "n/a"} at start, {r.LoadAverageAtEnd?.ToString() ?? "n/a"} at end (the machine is shared)"));
         md.AppendLine(Inv($"- OMS: {r.Oms.How}; venue path: {r.Oms.VenuePath}; storage: {r.Oms.Storage}"));
         if (r.OrderFlow.Count > 0) md.AppendLine(Inv($"- Order: {r.Config.Order}; {r.Config.Accounts} accounts; {r.Config.WarmupSeconds:0.#} s warm-up + {r.Config.DurationSeconds:0.#} s measured per rate and client; simulator limits raised: {r.Config.SimulatorLimits}"));
+        if (r.Config.SiloSettings.Count > 0)
+            md.AppendLine("- Silo settings changed for this run: " + string.Join(", ", r.Config.SiloSettings.Select(kv => $"`{kv.Key}={kv.Value}`")));
         md.AppendLine(Inv($"- Command: `{r.Config.CommandLine}`"));
         md.AppendLine();
 
