@@ -74,7 +74,21 @@ public static class ConnectorExtensions
         }));
         services.AddSingleton(sp => new BinanceMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => new ConnectorMetrics(sp.GetService<IMeterFactory>()));
-        services.AddSingleton<IRateBudget>(sp => BinanceApiContext.CreateLocalBudget(BinanceApi.Spot, binance, Time(sp)));
+        // One budget per Binance metering scope for the whole cluster: budget grains lease slices of each window to
+        // every silo's ClusterRateBudget; every REST and WebSocket call of the connector draws on it.
+        services.AddSingleton<GrainRateLeaseProvider>();
+        services.AddSingleton<IRateLeaseProvider>(sp => sp.GetRequiredService<GrainRateLeaseProvider>());
+        services.AddSingleton<IRateBudget>(sp => new ClusterRateBudget(
+            sp.GetRequiredService<IRateLeaseProvider>(),
+            sp.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString(),
+            new RateBudgetSettings
+            {
+                PriorityReserveFraction = binance.PriorityReserveFraction,
+                UtilizationCap = binance.UtilizationCap,
+                DefaultLimits = RateBudgetSettings.SpotDefaults,
+            },
+            Time(sp),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ClusterRateBudget>()));
         services.AddSingleton(sp => new BinanceApiContext(BinanceApi.Spot, binance, sp.GetRequiredService<IRateBudget>(),
             sp.GetRequiredService<BinanceMetrics>(), Time(sp), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IAccountReconciliationPort, GrainAccountReconciliationPort>();
@@ -97,7 +111,6 @@ public static class ConnectorExtensions
         services.AddSingleton<IInstrumentCatalog>(sp => sp.GetRequiredService<BinanceSpotInstrumentCatalog>());
         services.AddSingleton(sp => new BinanceExchangeInfoRefresher(sp.GetRequiredService<BinanceApiContext>(),
             sp.GetRequiredKeyedService<HttpClient>(BinanceHttpClientKey), sp.GetRequiredService<BinanceSpotInstrumentCatalog>(), worker));
-        services.AddHostedService(sp => sp.GetRequiredService<BinanceExchangeInfoRefresher>());
         services.AddHostedService<AccountKeepAlive>();
         return builder;
     }
