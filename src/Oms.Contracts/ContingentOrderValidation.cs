@@ -69,6 +69,12 @@ public static class ContingentOrderValidation
                 }
             }
         }
+        if (problems.Count == 0 && entry.Instrument.Market == MarketType.Spot && command.TakeProfit is not null
+            && command.StopLoss?.Type == OrderType.TrailingStopMarket)
+        {
+            // On spot only one leg rests at a time and the OMS swaps them by price: a trailing stop has no fixed price.
+            problems.Add(Problem("stop_loss.type", "on spot a TRAILING_STOP_MARKET stop-loss cannot be combined with a take-profit"));
+        }
         if (problems.Count == 0 && command.StopLoss?.StopPrice is { } loss && command.TakeProfit?.TriggerPrice is { } target
             && (buy ? loss >= target : loss <= target))
         {

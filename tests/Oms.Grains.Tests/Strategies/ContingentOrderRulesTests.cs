@@ -21,6 +21,8 @@ public sealed class ContingentOrderRulesTests
         ["trailing leg with a stop price"] = (Bracket(BuyEntry, new ProtectiveLeg { Type = OrderType.TrailingStopMarket, TrailingPercent = 1m, StopPrice = 49000m }, null), "stop_loss.stop_price"),
         ["reduce-only entry"] = (Bracket(BuyEntry with { ReduceOnly = true }, StopMarket(49000m), null), "entry.reduce_only"),
         ["entry without a price"] = (Bracket(BuyEntry with { LimitPrice = null }, StopMarket(49000m), null), "entry.limit_price"),
+        ["spot trailing stop-loss with a take-profit"] = (Bracket(LimitEntry(TestInstruments.BtcSpot, OrderSide.Buy, 0.01m, 60000m),
+            new ProtectiveLeg { Type = OrderType.TrailingStopMarket, TrailingPercent = 1m }, LimitTakeProfit(61000m)), "stop_loss.type"),
         ["take-profit below the stop of a sell"] = (Bracket(LimitEntry(Perp, OrderSide.Sell, 0.01m, 50000m), StopMarket(51000m), new ProtectiveLeg { Type = OrderType.TakeProfitMarket, StopPrice = 50500m }), "take_profit.stop_price"),
     };
 
