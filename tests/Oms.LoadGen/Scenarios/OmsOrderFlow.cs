@@ -156,10 +156,11 @@ public static class OmsOrderFlow
         var measured = Enumerable.Range(warmup, total - warmup).ToArray();
         var acked = measured.Where(i => ack[i] > 0).ToArray();
         var lastAck = acked.Length > 0 ? acked.Max(i => ack[i]) : sendEnd;
-        var unanswered = measured.Count(i => response[i] == 0);
-        var unacked = measured.Count(i => ack[i] == 0);
-        if (unanswered > 0) errors["no response within the drain"] = unanswered;
-        if (unacked > 0) errors["no acknowledgement within the drain"] = unacked;
+        // Disjoint: still no reply at all, or a successful reply but no acknowledgement on the stream.
+        var unanswered = measured.Count(i => response[i] == 0 && ack[i] == 0);
+        var unacked = measured.Count(i => response[i] > 0 && ack[i] == 0);
+        if (unanswered > 0) errors["no response (drain + settle)"] = unanswered;
+        if (unacked > 0) errors["no acknowledgement (drain + settle)"] = unacked;
 
         return new OrderFlowResult
         {
