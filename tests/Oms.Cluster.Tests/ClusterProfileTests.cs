@@ -22,7 +22,9 @@ public sealed class ClusterProfileTests : IAsyncLifetime
     public async Task The_silo_migrates_joins_persists_and_refuses_orders_honestly_without_a_connector()
     {
         var settings = new ClusterSettings(database.ConnectionString, "profile-" + Guid.NewGuid().ToString("N")[..8], workDirectory);
-        silo = settings.Start("silo", Paths.Silo, ["acct-profile"]);
+        // This silo runs no venue connector (the Binance connector is on by default in every profile): the router must
+        // refuse honestly instead of sending anything.
+        silo = settings.Start("silo", Paths.Silo, ["acct-profile"], ["--Oms:Connectors:Binance:Enabled=false"]);
         await silo.WaitForServingAsync(TimeSpan.FromMinutes(3));
 
         Assert.Equal(1, await database.ScalarAsync(

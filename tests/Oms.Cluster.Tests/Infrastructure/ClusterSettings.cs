@@ -14,8 +14,11 @@ public sealed class ClusterSettings(string connectionString, string clusterId, s
     public CallOptions Call(CancellationToken cancellationToken = default) =>
         new(new Metadata { { "authorization", "Bearer " + Token } }, deadline: DateTime.UtcNow.AddSeconds(20), cancellationToken: cancellationToken);
 
-    /// <summary>Starts silo <paramref name="name"/> running <paramref name="dll"/> on fresh ports, provisioning <paramref name="accounts"/>.</summary>
-    public SiloProcess Start(string name, string dll, IReadOnlyList<string> accounts)
+    /// <summary>
+    /// Starts silo <paramref name="name"/> running <paramref name="dll"/> on fresh ports, provisioning <paramref name="accounts"/>;
+    /// <paramref name="extraArguments"/> are appended as given (e.g. <c>--Oms:Connectors:Binance:Enabled=false</c>).
+    /// </summary>
+    public SiloProcess Start(string name, string dll, IReadOnlyList<string> accounts, IReadOnlyList<string>? extraArguments = null)
     {
         var ports = FreePorts.Take(4);
         string P(int port) => port.ToString(CultureInfo.InvariantCulture);
@@ -52,6 +55,7 @@ public sealed class ClusterSettings(string connectionString, string clusterId, s
             args.Add($"{key}:ClientOrderIdPrefix=ct");
             args.Add($"{key}:DisplayName=cluster test {accounts[i]}");
         }
+        if (extraArguments is not null) args.AddRange(extraArguments);
         return SiloProcess.Start(name, dll, Path.Combine(workDirectory, name), ports[0], ports[1], args);
     }
 }
