@@ -158,17 +158,33 @@ public static class LoadGenerator
         if (runFills)
         {
             Log($"fill ingest: {accounts.Fills.Count} accounts x {options.FillOrdersPerAccount} resting orders, one venue sweep");
-            report.FillIngest = await FillIngest.RunAsync(oms, accounts.Fills, options.FillOrdersPerAccount, options.Symbol, options.Drain, venue, metrics, cancellationToken);
-            var f = report.FillIngest;
-            Log(Inv($"fill ingest: {f.DistinctFillsReceived}/{f.VenueTrades} fills in {f.IngestSeconds:0.###} s = {f.FillsPerSecond:0}/s; lost {f.Lost}, doubled {f.Doubled}"));
+            try
+            {
+                report.FillIngest = await FillIngest.RunAsync(oms, accounts.Fills, options.FillOrdersPerAccount, options.Symbol, options.Drain, venue, metrics, cancellationToken);
+                var f = report.FillIngest;
+                Log(Inv($"fill ingest: {f.DistinctFillsReceived}/{f.VenueTrades} fills in {f.IngestSeconds:0.###} s = {f.FillsPerSecond:0}/s; lost {f.Lost}, doubled {f.Doubled}"));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or RpcException or HttpRequestException)
+            {
+                report.Notes.Add("The fill-ingest run did not complete: " + ex.Message);
+                Log("fill ingest failed: " + ex.Message);
+            }
         }
 
         if (runMemory)
         {
             Log($"memory: {accounts.Memory.Count} accounts x {options.MemoryOrdersPerAccount} open orders");
-            report.Memory = await MemoryFootprint.RunAsync(oms, accounts.Memory, options.MemoryOrdersPerAccount, options.Symbol, cancellationToken);
-            var mm = report.Memory;
-            Log(Inv($"memory: RSS {mm.ResidentMiBBefore} -> {mm.ResidentMiBAfter} MiB; account state {mm.AccountStateBytesWithOrders} B = {mm.StateBytesPerOpenOrder} B/open order"));
+            try
+            {
+                report.Memory = await MemoryFootprint.RunAsync(oms, accounts.Memory, options.MemoryOrdersPerAccount, options.Symbol, cancellationToken);
+                var mm = report.Memory;
+                Log(Inv($"memory: RSS {mm.ResidentMiBBefore} -> {mm.ResidentMiBAfter} MiB; account state {mm.AccountStateBytesWithOrders} B = {mm.StateBytesPerOpenOrder} B/open order"));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or RpcException or HttpRequestException)
+            {
+                report.Notes.Add("The memory run did not complete: " + ex.Message);
+                Log("memory run failed: " + ex.Message);
+            }
         }
 
         Log("stopping the OMS under test");

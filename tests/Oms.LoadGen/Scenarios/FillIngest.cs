@@ -93,7 +93,7 @@ public static class FillIngest
             while (Volatile.Read(ref accepted) + rejected.Count < total && MonoClock.Now < placeDeadline) await Task.Delay(20, cancellationToken);
             var placementSeconds = MonoClock.ToSeconds(MonoClock.Now - placementStart);
             if (Volatile.Read(ref accepted) < total)
-                throw new InvalidOperationException($"only {accepted} of {total} resting orders were acknowledged within 60 s; first problems: {string.Join("; ", rejected.Take(3))}");
+                throw new InvalidOperationException($"only {accepted} of {total} resting orders were acknowledged within 60 s of the last placement; first problems: {string.Join("; ", rejected.Take(3))}");
 
             // The sweep: one venue call emits every fill; count them arriving on the streams.
             var before = oms.SiloMeter.Sample();
