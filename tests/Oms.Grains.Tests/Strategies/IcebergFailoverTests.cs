@@ -40,9 +40,11 @@ public sealed class IcebergFailoverTests(ITestOutputHelper output) : IAsyncLifet
         });
         Assert.Equal(ExecutionMode.OmsManaged, submitted.Strategy!.Mode);
 
+        var killedAt = 0L;
         for (var slice = 1; slice <= 5; slice++)
         {
             var place = await driver.PlacedAsync(ChildRole.Slice, slice, TimeSpan.FromSeconds(90));
+            if (slice == 4) output.WriteLine($"fourth slice placed {System.Diagnostics.Stopwatch.GetElapsedTime(killedAt).TotalSeconds:0.0} s after the kill");
             Assert.Equal(0.004m, place.Spec.Quantity);
             await driver.AckAsync(ChildRole.Slice, slice, perp);
             await driver.FillAsync(place, 0.001m, 50000m);
@@ -51,6 +53,7 @@ public sealed class IcebergFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 // Half-way (0.008 filled, the third slice working): the iceberg's silo dies. The third slice's last
                 // fill then reaches the account, whose notification finds the iceberg gone; the iceberg resumes on
                 // another silo (notification after the cluster noticed, or its reminder) and shows the fourth slice.
+                killedAt = System.Diagnostics.Stopwatch.GetTimestamp();
                 await _cluster.KillSiloAsync(victim);
                 output.WriteLine($"killed {victim.SiloAddress} with {driver.Places.Count} slices placed");
             }
