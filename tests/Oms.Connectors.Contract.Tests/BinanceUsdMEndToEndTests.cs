@@ -189,7 +189,10 @@ public sealed class BinanceUsdMEndToEndTests(EmbeddedOmsFixture oms, ITestOutput
                 && r.Parameters.GetValueOrDefault("countdownTime") != "0"));
         var expected = (long)oms.Services.GetRequiredService<BinanceUsdMWorkerOptions>().CountdownCancelAll.TotalMilliseconds;
         Assert.Equal(expected.ToString(CultureInfo.InvariantCulture), armed.Parameters["countdownTime"]);
-        Assert.True(Connector.GetWorker(account)!.CountdownRefreshes > 0);
+        // The venue logs the request before the worker has read its answer and counted the refresh: wait for both.
+        var worker = Connector.GetWorker(account)!;
+        await WaitAsync(() => Task.FromResult(worker.CountdownRefreshes > 0 ? worker : null));
+        Assert.True(worker.CountdownRefreshes > 0);
         await _orders.CancelAllOrdersAsync(new Wire.CancelAllOrdersRequest { AccountId = account.Value }, oms.Auth());
         output.WriteLine($"countdownCancelAll {armed.Parameters["countdownTime"]} ms armed for {Symbol} over {armed.Route}");
     }
