@@ -63,6 +63,7 @@ public static class ConnectorExtensions
         }
 
         services.AddOmsSecrets(configuration);
+        services.AddHostedService<SecretStoreStartupCheck>();
         services.AddSingleton(sp => new BinanceCredentialSource(
             sp.GetRequiredService<IVenueCredentialStore>(), sp.GetService<ICredentialRotationNotifier>(), sp.GetService<EmbeddedBinanceSimulator>()));
         services.AddSingleton<IBinanceCredentialSource>(sp => sp.GetRequiredService<BinanceCredentialSource>());
