@@ -66,6 +66,11 @@ public sealed class EmbeddedEndToEndTests(EmbeddedOmsFixture oms, ITestOutputHel
         var trades = venue.Trades.Where(t => t.Symbol == "BTCUSDT").ToList();
         var expected = trades.Sum(t => t.IsBuyer ? t.Qty - (t.CommissionAsset == "BTC" ? t.Commission : 0m) : -(t.Qty + (t.CommissionAsset == "BTC" ? t.Commission : 0m)));
         Assert.Equal(expected, Dec(position.Quantity));
+        // The position is marked to the reference price the market streams keep.
+        var prices = oms.Services.GetRequiredService<IReferencePriceSource>();
+        var btc = new InstrumentId(Venue.Binance, MarketType.Spot, "BTCUSDT");
+        var reference = await WaitAsync(() => Task.FromResult(prices.TryGetPrice(btc) is { } p ? (object)p : null));
+        Assert.InRange((decimal)reference, price * 0.9m, price * 1.1m);
         output.WriteLine($"limit {limit.Order.ClientOrderId} filled at {limitFilled.Order.AveragePrice}; market {market.Order.ClientOrderId} at {marketFilled.Order.AveragePrice}; position {position.Quantity} BTC");
     }
 

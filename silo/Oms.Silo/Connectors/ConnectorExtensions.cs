@@ -112,6 +112,11 @@ public static class ConnectorExtensions
         services.AddSingleton<IInstrumentCatalog>(sp => sp.GetRequiredService<BinanceSpotInstrumentCatalog>());
         services.AddSingleton(sp => new BinanceExchangeInfoRefresher(sp.GetRequiredService<BinanceApiContext>(),
             sp.GetRequiredKeyedService<HttpClient>(BinanceHttpClientKey), sp.GetRequiredService<BinanceSpotInstrumentCatalog>(), worker));
+        // Reference prices from the market streams (shared with the USD-M connector's feeds).
+        services.AddSingleton(sp => new Oms.Connectors.Binance.MarketData.BinanceReferencePrices(Time(sp)));
+        services.AddSingleton<IReferencePriceSource>(sp => sp.GetRequiredService<Oms.Connectors.Binance.MarketData.BinanceReferencePrices>());
+        services.AddSingleton(sp => new BinanceSpotReferencePriceFeed(sp.GetRequiredService<BinanceApiContext>(),
+            sp.GetRequiredService<Oms.Connectors.Binance.MarketData.BinanceReferencePrices>(), sp.GetRequiredService<IInstrumentCatalog>()));
         services.AddHostedService<AccountKeepAlive>();
         return builder;
     }

@@ -276,8 +276,15 @@ public sealed partial class BinanceSpotAccountWorker
         var view = await _shared.Reconciliation.GetViewAsync(Account, stop).ConfigureAwait(false);
         var mine = view.OpenOrders.Where(o => IsMine(o.Instrument) && o.Status != OrderStatus.PendingNew).ToArray();
         if (mine.Length == 0) return ProbeVerdict.NothingOpen;
-        var open = await SendAsync(sessions, ws => ws.GetOpenOrdersAsync(null, stop), rest => rest.GetOpenOrdersAsync(null, stop)).ConfigureAwait(false);
-        if (!open.TryGetValue(out var venueOpen)) return ProbeVerdict.Failed;
+        // Per instrument (weight 6 each) while that is cheaper than the all-symbols list (weight 80).
+        var instruments = mine.Select(o => o.Instrument).Distinct().ToArray();
+        var venueOpen = new List<OrderReport>();
+        foreach (var instrument in instruments.Length * 6 < 80 ? instruments.Select(i => (InstrumentId?)i) : [null])
+        {
+            var open = await SendAsync(sessions, ws => ws.GetOpenOrdersAsync(instrument, stop), rest => rest.GetOpenOrdersAsync(instrument, stop)).ConfigureAwait(false);
+            if (!open.TryGetValue(out var reports)) return ProbeVerdict.Failed;
+            venueOpen.AddRange(reports);
+        }
         var byId = venueOpen.ToDictionary(r => r.ClientOrderId);
         foreach (var order in mine)
         {

@@ -190,7 +190,11 @@ public sealed partial class BinanceSpotAccountWorker
     {
         var sessions = new BinanceSpotSessions(_shared, Account, credentials);
         sessions.Pool.Activity += OnPoolActivity;
-        await sessions.Pool.SubscribeUserDataAsync(new SpotUserDataDispatcher(_shared.Context, Account, new StreamListener(this, reason)), stop)
+        // On start the account is reconciled once the stream is up. A replacement (rotation, resubscribe) overlaps the
+        // old stream until the new one is subscribed, so it needs no reconciliation of its own (the watchdog asks for
+        // one explicitly when it replaces a silent stream).
+        var listener = new StreamListener(this, reconcileOnFirst: reason == "start" ? reason : null);
+        await sessions.Pool.SubscribeUserDataAsync(new SpotUserDataDispatcher(_shared.Context, Account, listener), stop)
             .ConfigureAwait(false);
         sessions.Pool.Start();
         return sessions;
@@ -360,7 +364,7 @@ public sealed partial class BinanceSpotAccountWorker
     }
 
     /// <summary>Receives the user-data stream of one pool.</summary>
-    private sealed class StreamListener(BinanceSpotAccountWorker worker, string openedFor) : ISpotUserDataListener
+    private sealed class StreamListener(BinanceSpotAccountWorker worker, string? reconcileOnFirst) : ISpotUserDataListener
     {
         private int _subscriptions;
 
@@ -374,7 +378,7 @@ public sealed partial class BinanceSpotAccountWorker
         {
             worker._watchdog.Touch();
             var first = Interlocked.Increment(ref _subscriptions) == 1;
-            if (first) worker.RequestReconcile(openedFor);
+            if (first && reconcileOnFirst is not null) worker.RequestReconcile(reconcileOnFirst);
             else if (gapPossible)
             {
                 worker._shared.Metrics.Reconnected(worker.Venue, "stream gap");

@@ -9,8 +9,8 @@ namespace Oms.Grains;
 /// the limit times the utilization cap, whatever the number of silos. The venue's own usage reports are a floor
 /// (other users of the IP, or a lease lost with a silo), and a 429/418 freezes the scope for every silo at once.
 /// <para>
-/// State is in memory on purpose: windows are seconds to a day long and the venue's usage reports re-establish the
-/// count within one response after a reactivation; until then the first window is treated as half used.
+/// State is in memory on purpose: windows are seconds to a day long and the venue's usage reports (every response
+/// carries them) re-establish the count within one response after a reactivation.
 /// </para>
 /// </summary>
 public sealed class RateBudgetGrain : Grain, IRateBudgetGrain
@@ -21,7 +21,6 @@ public sealed class RateBudgetGrain : Grain, IRateBudgetGrain
     private readonly ObserverManager<IRateBudgetObserver> _observers;
     private readonly List<WindowState> _windows = [];
     private DateTimeOffset _frozenUntil = DateTimeOffset.MinValue;
-    private DateTimeOffset _activatedAt;
     private double _reserveFraction = 0.1;
     private double _utilizationCap = 0.9;
 
@@ -34,12 +33,6 @@ public sealed class RateBudgetGrain : Grain, IRateBudgetGrain
 
     private string Scope => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _activatedAt = _clock.GetUtcNow();
-        return Task.CompletedTask;
-    }
-
     public Task<RateLease> LeaseAsync(RateLeaseRequest request, IRateBudgetObserver? observer)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -50,7 +43,7 @@ public sealed class RateBudgetGrain : Grain, IRateBudgetGrain
 
         var now = _clock.GetUtcNow();
         if (_frozenUntil > now) return Task.FromResult(new RateLease(Scope, [], _frozenUntil));
-        foreach (var window in _windows) window.Roll(now, _activatedAt);
+        foreach (var window in _windows) window.Roll(now);
 
         // The same amount from every window: a draw must fit in all of them.
         var normal = Math.Max(0, request.Normal);
@@ -84,7 +77,7 @@ public sealed class RateBudgetGrain : Grain, IRateBudgetGrain
             window = new WindowState(report.Interval, limit);
             _windows.Add(window);
         }
-        window.Roll(now, _activatedAt);
+        window.Roll(now);
         if (report.Limit is { } l && l > 0) window.Limit = l;
         // A report about a window that has already ended says nothing about the current one.
         if (report.ObservedAt >= window.Start && report.Used > window.ReportedUsed)
@@ -120,7 +113,7 @@ public sealed class RateBudgetGrain : Grain, IRateBudgetGrain
     public Task<RateBudgetStatus> GetStatusAsync()
     {
         var now = _clock.GetUtcNow();
-        foreach (var window in _windows) window.Roll(now, _activatedAt);
+        foreach (var window in _windows) window.Roll(now);
         return Task.FromResult(new RateBudgetStatus(Scope,
             _windows.Select(w => new RateBudgetWindowStatus(w.Interval, w.Limit, w.Start, w.LeasedNormal, w.LeasedReserve, w.ReportedUsed)).ToArray(),
             _frozenUntil > now ? _frozenUntil : null,
@@ -153,12 +146,8 @@ public sealed class RateBudgetGrain : Grain, IRateBudgetGrain
 
         public long NormalCap(double cap, double reserve) => (long)Math.Floor(Limit * cap * (1 - reserve));
 
-        /// <summary>
-        /// Moves to the window containing <paramref name="now"/>. A short window (up to a minute) the grain was activated
-        /// in starts half used: what an earlier activation leased in it is unknown. Longer windows rely on the venue's
-        /// usage report, which the first response brings.
-        /// </summary>
-        public void Roll(DateTimeOffset now, DateTimeOffset activatedAt)
+        /// <summary>Moves to the window containing <paramref name="now"/>; usage restarts at zero.</summary>
+        public void Roll(DateTimeOffset now)
         {
             var ticks = now.UtcTicks - now.UtcTicks % Interval.Ticks;
             if (ticks == Start.UtcTicks) return;
@@ -166,7 +155,7 @@ public sealed class RateBudgetGrain : Grain, IRateBudgetGrain
             LeasedNormal = 0;
             LeasedReserve = 0;
             LeasedAtReport = 0;
-            ReportedUsed = activatedAt >= Start && Interval <= TimeSpan.FromMinutes(1) ? Limit / 2 : 0;
+            ReportedUsed = 0;
         }
     }
 }
