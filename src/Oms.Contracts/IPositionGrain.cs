@@ -35,4 +35,23 @@ public interface IRiskLimitGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<IReadOnlyList<RiskAuditEntry>> GetAuditAsync(int maxCount);
+
+    /// <summary>
+    /// Checks the account's equity now (asks the account, updates the high-water mark and the day's start, acts on a
+    /// breach) and returns the equity watch. The periodic reminder runs the same check.
+    /// </summary>
+    Task<EquityStatus> CheckEquityAsync();
+
+    /// <summary>Takes an equity observation the account made after fills (one-way: the account never waits for it).</summary>
+    [OneWay]
+    Task ObserveEquityAsync(AccountEquity equity);
+
+    /// <summary>Sets the drawdown and daily-loss limits and the breach action, keeping every other limit (audited, pushed).</summary>
+    Task<RiskPolicy> SetDrawdownAsync(DrawdownSettings settings, string changedBy);
+
+    /// <summary>Sets the gross and net exposure limits (null removes one), keeping every other limit (audited, pushed).</summary>
+    Task<RiskPolicy> SetExposureLimitsAsync(decimal? maxGrossExposure, decimal? maxNetExposure, string changedBy);
+
+    /// <summary>Sets or (with null) removes the automatic stop-loss policy, keeping every limit (audited, pushed).</summary>
+    Task<RiskPolicy> SetStopLossAsync(ProtectiveStopPolicy? policy, string changedBy);
 }

@@ -199,26 +199,6 @@ public sealed record PositionHistoryEntry(
     [Id(6)] public Money? UnvaluedFee { get; init; }
 }
 
-/// <summary>The account's risk limits. Null means "no limit of this kind".</summary>
-[GenerateSerializer, Immutable, Alias("oms.RiskLimits")]
-public sealed record RiskLimits
-{
-    [Id(0)] public decimal? MaxOrderNotional { get; init; }
-    [Id(1)] public decimal? MaxOrderQuantity { get; init; }
-    [Id(2)] public int? MaxOpenOrders { get; init; }
-    [Id(3)] public decimal? MaxPositionNotional { get; init; }
-    [Id(4)] public decimal? MaxGrossExposure { get; init; }
-    [Id(5)] public decimal? MaxNetExposure { get; init; }
-    /// <summary>Maximum distance of a limit price from the reference price, in percent.</summary>
-    [Id(6)] public decimal? PriceBandPercent { get; init; }
-    [Id(7)] public int? MaxOrdersPerSecond { get; init; }
-    /// <summary>Maximum drawdown from the equity high-water mark, in percent.</summary>
-    [Id(8)] public decimal? MaxDrawdownPercent { get; init; }
-    [Id(9)] public decimal? MaxDailyLoss { get; init; }
-
-    public static RiskLimits None { get; } = new();
-}
-
 /// <summary>What the account grain enforces: limits and trading state, versioned so stale pushes are ignored.</summary>
 [GenerateSerializer, Immutable, Alias("oms.RiskPolicy")]
 public sealed record RiskPolicy(
@@ -227,6 +207,9 @@ public sealed record RiskPolicy(
     [property: Id(2)] long Version)
 {
     public static RiskPolicy Default { get; } = new(RiskLimits.None, TradingState.Active, 0);
+
+    /// <summary>Why the trading state is what it is (the operator's reason or the breach), shown in denials.</summary>
+    [Id(3)] public string? TradingStateReason { get; init; }
 }
 
 /// <summary>Who changed a risk setting, when, from what to what.</summary>

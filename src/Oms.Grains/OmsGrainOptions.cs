@@ -51,6 +51,19 @@ public sealed class OmsGrainOptions
 
     /// <summary>How many reports the in-memory journal keeps per account (the most recent ones).</summary>
     public int InMemoryJournalCapacityPerAccount { get; set; } = 100_000;
+
+    /// <summary>
+    /// The asset exposure and equity are measured in (account and firm limits, drawdown). Other assets are converted at
+    /// the reference price of <c>{asset}{valuation asset}</c> on the account's venue.
+    /// </summary>
+    public string RiskValuationAsset { get; set; } = "USDT";
+
+    /// <summary>
+    /// Period of the drawdown reminder of an account with a drawdown or daily-loss limit: the equity check that runs even
+    /// when nothing trades. Orleans refuses reminder periods below its <c>ReminderOptions.MinimumReminderPeriod</c>
+    /// (1 minute by default); tests lower both.
+    /// </summary>
+    public TimeSpan EquityCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>Checks <see cref="OmsGrainOptions"/> at start-up.</summary>
@@ -79,6 +92,11 @@ public sealed class OmsGrainOptionsValidator : IValidateOptions<OmsGrainOptions>
         PositiveTime(options.MaxReadWait, nameof(options.MaxReadWait));
         PositiveTime(options.PendingNewGracePeriod, nameof(options.PendingNewGracePeriod));
         PositiveTime(options.MaintenanceInterval, nameof(options.MaintenanceInterval));
+        PositiveTime(options.EquityCheckPeriod, nameof(options.EquityCheckPeriod));
+        if (string.IsNullOrWhiteSpace(options.RiskValuationAsset))
+        {
+            failures.Add($"{OmsGrainOptions.SectionName}:{nameof(options.RiskValuationAsset)} must name an asset (e.g. USDT)");
+        }
         if (options.MaxReadWait > TimeSpan.FromSeconds(25))
         {
             // Orleans' default response timeout is 30 s: a longer wait would turn an idle stream into a timeout error.

@@ -39,6 +39,11 @@ public enum DenialCode
     InsufficientMargin = 33,
     NoReferencePrice = 34,
     DailyLossLimitReached = 35,
+    MaxDrawdownReached = 36,
+    /// <summary>A firm exposure limit is set but the firm risk grain could not be asked (fails closed).</summary>
+    FirmRiskUnavailable = 37,
+    /// <summary>The order's strategy tag is halted by its limits.</summary>
+    StrategyHalted = 38,
 
     // Trading state and connectivity
     TradingHalted = 40,

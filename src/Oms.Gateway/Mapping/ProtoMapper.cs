@@ -214,6 +214,7 @@ public static class ProtoMapper
         };
         if (limits.MaxOpenOrders is { } maxOpen) message.MaxOpenOrders = maxOpen;
         if (limits.MaxOrdersPerSecond is { } rate) message.MaxOrdersPerSecond = rate;
+        RiskWire.WriteExtendedLimits(message, limits);
         return message;
     }
 
@@ -223,6 +224,7 @@ public static class ProtoMapper
         Limits = policy.Limits.ToWire(),
         TradingState = policy.TradingState.ToWire(),
         Version = policy.Version,
+        TradingStateReason = policy.TradingStateReason ?? string.Empty,
     };
 
     public static Wire.RiskAuditEntry ToWire(this RiskAuditEntry entry) => new()

@@ -178,6 +178,7 @@ public static class RiskRequestReader
             MaxDrawdownPercent = WireDecimal.ReadOptional(message.MaxDrawdownPercent, $"{field}.max_drawdown_percent", violations),
             MaxDailyLoss = WireDecimal.ReadOptional(message.MaxDailyLoss, $"{field}.max_daily_loss", violations),
         };
+        limits = RiskWire.ReadExtendedLimits(message, field, violations, limits);
         if (limits.MaxDrawdownPercent is > 100m) violations.Add($"{field}.max_drawdown_percent", "must be at most 100");
         if (limits.PriceBandPercent is > 100m) violations.Add($"{field}.price_band_percent", "must be at most 100");
         violations.ThrowIfAny();

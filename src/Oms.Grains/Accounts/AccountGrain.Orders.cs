@@ -33,7 +33,7 @@ public sealed partial class AccountGrain
         TraceClientOrderId(span, clientOrderId);
 
         // (2)-(4) Validation, instrument filters, trading state, limits.
-        var refusal = Evaluate(command.Spec, clientOrderId);
+        var refusal = await EvaluateAsync(command.Spec, clientOrderId);
         if (refusal is not null)
         {
             var (denied, deniedEvent) = Order.Deny(_account, clientOrderId, command.Spec, refusal, now);
@@ -179,7 +179,7 @@ public sealed partial class AccountGrain
             return new OrderCommandResult(OrderSnapshot.From(order), new Denial(DenialCode.OrderNotAmendable,
                 $"order {order.ClientOrderId} is {order.Status} and can no longer be amended"));
         }
-        if (EvaluateAmend(order, command.NewQuantity, command.NewLimitPrice) is { } refusal)
+        if (await EvaluateAmendAsync(order, command.NewQuantity, command.NewLimitPrice) is { } refusal)
         {
             return new OrderCommandResult(OrderSnapshot.From(order), refusal);
         }
@@ -219,81 +219,6 @@ public sealed partial class AccountGrain
         }
         if (denial is not null) await ApplyRouteRefusalAsync(order, o => o.RejectReplace(denial.Reason, null, _clock.GetUtcNow()));
         return new OrderCommandResult(OrderSnapshot.From(order), denial);
-    }
-
-    /// <summary>Validation, filters, trading state and limits for a new order. Null means it may go.</summary>
-    private Denial? Evaluate(OrderSpec spec, ClientOrderId clientOrderId)
-    {
-        var config = S.Config!;
-        if (ClientOrderIds.Problem(config.Venue, clientOrderId) is { } idProblem) return new Denial(DenialCode.InvalidOrder, idProblem);
-        if (spec.Validate() is { } invalid) return invalid;
-        if (!_catalog.TryGet(spec.Instrument, out var instrument))
-        {
-            return new Denial(DenialCode.UnknownInstrument, $"instrument {spec.Instrument} is not known to the OMS");
-        }
-
-        var policy = S.Policy;
-        var referencePrice = _prices.TryGetPrice(spec.Instrument);
-        var needsReduceCheck = policy.TradingState == TradingState.Reducing || S.Reconciling;
-        return PreTradeRiskCheck.Check(new PreTradeContext
-        {
-            Account = _account,
-            Config = config,
-            Spec = spec,
-            Instrument = instrument,
-            ReferencePrice = referencePrice,
-            Policy = policy,
-            Reconciling = S.Reconciling,
-            ReducesPosition = needsReduceCheck && ReducesPosition(spec, instrument, referencePrice, exclude: null),
-            OpenOrderCount = OpenOrderCount(),
-            OrdersInLastSecond = OrdersInLastSecond(),
-        });
-    }
-
-    /// <summary>
-    /// An amend is judged like a new order on its new terms, except that an amend which only lowers the quantity
-    /// (risk-reducing) passes whatever the trading state.
-    /// </summary>
-    private Denial? EvaluateAmend(Order order, decimal? newQuantity, decimal? newLimitPrice)
-    {
-        if (!_catalog.TryGet(order.Instrument, out var instrument))
-        {
-            return new Denial(DenialCode.UnknownInstrument, $"instrument {order.Instrument} is not known to the OMS");
-        }
-        var amended = order.Spec with { Quantity = newQuantity ?? order.Quantity, LimitPrice = newLimitPrice ?? order.LimitPrice };
-        var referencePrice = _prices.TryGetPrice(order.Instrument);
-        var onlyReduces = newLimitPrice is null && newQuantity is { } q && q < order.Quantity;
-        var policy = S.Policy;
-        var needsReduceCheck = !onlyReduces && (policy.TradingState == TradingState.Reducing || S.Reconciling);
-        var reduces = onlyReduces || (needsReduceCheck && ReducesPosition(amended, instrument, referencePrice, exclude: order.ClientOrderId));
-        var denial = PreTradeRiskCheck.CheckFilters(amended, instrument, referencePrice)
-            ?? (onlyReduces ? null : PreTradeRiskCheck.CheckTradingState(_account, amended, policy.TradingState, S.Reconciling, reduces))
-            ?? (onlyReduces ? null : PreTradeRiskCheck.CheckLimits(amended, instrument, referencePrice, policy.Limits with { MaxOpenOrders = null, MaxOrdersPerSecond = null }, 0, 0));
-        return denial is null ? null : denial with { Reason = $"amend of order {order.ClientOrderId} refused: {denial.Reason}" };
-    }
-
-    /// <summary>
-    /// Whether an order reduces its position leg. Futures use the leg the account's own fills add up to; spot uses
-    /// the free balance of the base asset when the venue reported one (what can be sold), else the fills.
-    /// </summary>
-    private bool ReducesPosition(OrderSpec spec, InstrumentSpec instrument, decimal? referencePrice, ClientOrderId? exclude)
-    {
-        if (instrument.Market == MarketType.Spot && S.Balances.TryGetValue(instrument.BaseAsset, out var balance))
-        {
-            return PreTradeRiskCheck.Reduces(spec, balance.Free, 0m, referencePrice);
-        }
-        var leg = S.NetPositions.GetValueOrDefault(new PositionLegKey(spec.Instrument, spec.PositionSide));
-        var pending = 0m;
-        foreach (var record in S.Orders.Values)
-        {
-            var other = record.Order;
-            if (other.IsOpen && other.ClientOrderId != exclude && other.Instrument == spec.Instrument
-                && other.Spec.PositionSide == spec.PositionSide && other.Spec.Side == spec.Side)
-            {
-                pending += other.LeavesQuantity;
-            }
-        }
-        return PreTradeRiskCheck.Reduces(spec, leg, pending, referencePrice);
     }
 
     private int OrdersInLastSecond()

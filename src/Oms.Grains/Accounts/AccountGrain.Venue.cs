@@ -34,6 +34,7 @@ public sealed partial class AccountGrain
         await PersistAsync();
         RecordAppliedFills();
         await FlushOutboxAsync();
+        await OnVenueEventsAppliedAsync();
     }
 
     private bool UnknownEvent(VenueEvent venueEvent)
@@ -87,6 +88,7 @@ public sealed partial class AccountGrain
         S.Outbox.Add(fill);
         S.TradedInstruments.Add(fill.Instrument);
         TrackNetPosition(fill);
+        TrackRiskFill(fill);
         if (!S.LastTrades.TryGetValue(fill.Instrument, out var last) || fill.Timestamp >= last.Timestamp)
         {
             S.LastTrades[fill.Instrument] = new LastTrade(fill.TradeId, fill.Timestamp);

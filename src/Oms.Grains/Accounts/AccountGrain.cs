@@ -182,6 +182,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         S.Policy = policy;
         await PersistAsync();
         Log.PolicyApplied(_logger, _account, policy.Version, policy.TradingState);
+        await OnRiskPolicyAppliedAsync();
     }
 
     public async Task BeginReconciliationAsync(string reason)
@@ -258,6 +259,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         {
             Log.PolicyRefreshFailed(_logger, ex, _account, S.Policy.Version);
         }
+        await JoinFirmAsync();
     }
 
     private void EnsureMaintenanceTimer()

@@ -50,6 +50,9 @@ public sealed class AccountState
 
     /// <summary>The last sequence known to be in the execution-report journal.</summary>
     [Id(18)] public long JournaledThrough { get; set; }
+
+    /// <summary>The risk engine's part: firm policy, own-fill legs and marks, strategy positions, protective stops.</summary>
+    [Id(30)] public AccountRiskState Risk { get; set; } = new();
 }
 
 /// <summary>One order the account keeps, with the keys of the fills applied to it.</summary>

@@ -31,6 +31,65 @@ public static class RiskLimitsValidator
         PositiveCount(limits.MaxOrdersPerSecond, "max_orders_per_second");
         Percent(limits.MaxDrawdownPercent, "max_drawdown_percent");
         Positive(limits.MaxDailyLoss, "max_daily_loss");
+        Positive(limits.MaxPositionQuantity, "max_position_quantity");
+        if (limits.FeeEstimatePercent is { } fee && (fee < 0m || fee > 10m))
+            problems.Add($"fee_estimate_percent must be in [0, 10] when set (was {PreTradeRiskCheck.Fmt(fee)})");
+        if (limits.Leverage is { } leverage && (leverage < 1m || leverage > 125m))
+            problems.Add($"leverage must be in [1, 125] when set (was {PreTradeRiskCheck.Fmt(leverage)})");
+        if (limits.BreachAction is { } action && action is not (TradingState.Reducing or TradingState.Halted))
+            problems.Add($"breach_action must be REDUCING or HALTED (was {action})");
+
+        var instruments = new HashSet<InstrumentId>();
+        foreach (var entry in limits.Instruments ?? [])
+        {
+            if (entry is null)
+            {
+                problems.Add("instrument limits must not contain an empty entry");
+                continue;
+            }
+            var name = $"instruments[{entry.Instrument}]";
+            if (!instruments.Add(entry.Instrument)) problems.Add($"{name} appears more than once");
+            Positive(entry.MaxOrderNotional, $"{name}.max_order_notional");
+            Positive(entry.MaxOrderQuantity, $"{name}.max_order_quantity");
+            Positive(entry.MaxPositionQuantity, $"{name}.max_position_quantity");
+            Positive(entry.MaxPositionNotional, $"{name}.max_position_notional");
+            Percent(entry.PriceBandPercent, $"{name}.price_band_percent");
+        }
+
+        var tags = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in limits.Strategies ?? [])
+        {
+            if (entry is null)
+            {
+                problems.Add("strategy limits must not contain an empty entry");
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(entry.Tag) || entry.Tag.Length > 64)
+            {
+                problems.Add($"strategy tag '{entry.Tag}' must be 1-64 characters");
+                continue;
+            }
+            var name = $"strategies['{entry.Tag}']";
+            if (!tags.Add(entry.Tag)) problems.Add($"{name} appears more than once");
+            Positive(entry.MaxOrderNotional, $"{name}.max_order_notional");
+            Positive(entry.MaxOrderQuantity, $"{name}.max_order_quantity");
+            PositiveCount(entry.MaxOpenOrders, $"{name}.max_open_orders");
+            Positive(entry.MaxPositionQuantity, $"{name}.max_position_quantity");
+            Positive(entry.MaxPositionNotional, $"{name}.max_position_notional");
+            Positive(entry.MaxGrossExposure, $"{name}.max_gross_exposure");
+            Positive(entry.MaxNetExposure, $"{name}.max_net_exposure");
+            Percent(entry.PriceBandPercent, $"{name}.price_band_percent");
+        }
+
+        if (limits.StopLoss is { } stop)
+        {
+            if (!Enum.IsDefined(stop.Kind)) problems.Add($"stop_loss.kind {(int)stop.Kind} is not known");
+            else if (stop.Kind == StopDistanceKind.Percent && (stop.Distance <= 0m || stop.Distance >= 100m))
+                problems.Add($"stop_loss.distance must be in (0, 100) percent (was {PreTradeRiskCheck.Fmt(stop.Distance)})");
+            else if (stop.Kind == StopDistanceKind.Price && stop.Distance <= 0m)
+                problems.Add($"stop_loss.distance must be a positive price distance (was {PreTradeRiskCheck.Fmt(stop.Distance)})");
+            if (!Enum.IsDefined(stop.TriggerPrice)) problems.Add($"stop_loss.trigger_price {(int)stop.TriggerPrice} is not known");
+        }
         return problems;
     }
 }
