@@ -176,13 +176,7 @@ public static class FuturesJson
     }
 
     /// <summary><c>{"code":200,"msg":…}</c> bodies (marginType, positionSide/dual, allOpenOrders).</summary>
-    public static void WriteCodeMsg(Utf8JsonWriter w, string msg)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("code", 200);
-        w.WriteString("msg", msg);
-        w.WriteEndObject();
-    }
+    public static void WriteCodeMsg(Utf8JsonWriter w, string msg) => w.WriteCodeMsg(200, msg);
 
     /// <summary>GET /fapi/v3/positionRisk element.</summary>
     public static void WritePositionRiskV3(Utf8JsonWriter w, PositionView p, SymbolFormat f)

@@ -11,6 +11,8 @@ public static class FuturesOperations
 {
     private const int MaxBatchOrders = 5;
 
+    private const string CancelAllDone = "The operation of cancel all open order is done.";
+
     private static readonly string[] NotForLimitOrMarket = ["stopPrice", "closePosition", "activationPrice", "callbackRate", "workingType", "priceProtect"];
 
     public static OperationCatalog Build()
@@ -130,13 +132,16 @@ public static class FuturesOperations
 
     private static OperationResult RenderPlacement(OperationContext ctx, FuturesOrderView order, bool resultType)
     {
-        // ACK answers before matching: the order as accepted, not yet executed.
-        var shown = resultType || order.Status == OrderStatus.New
-            ? order
-            : order with { Status = OrderStatus.New, ExecutedQty = 0, CumQuote = 0, AvgPrice = 0, UpdateTime = order.Time };
+        var shown = AsAnswered(order, resultType);
         var format = ctx.Venue.Format(order.Symbol);
         return OperationResult.Ok(w => FuturesJson.WriteOrder(w, shown, FuturesOrderLayout.Placement, format));
     }
+
+    /// <summary>The order as a placement answers it: RESULT shows it after matching; ACK answers before matching, as accepted.</summary>
+    private static FuturesOrderView AsAnswered(FuturesOrderView order, bool resultType) =>
+        resultType || order.Status == OrderStatus.New
+            ? order
+            : order with { Status = OrderStatus.New, ExecutedQty = 0, CumQuote = 0, AvgPrice = 0, UpdateTime = order.Time };
 
     private static OperationResult ModifyOrder(OperationContext ctx)
     {
@@ -152,14 +157,14 @@ public static class FuturesOperations
             Side = p.RequireEnum<OrderSide>("side", ApiErrors.InvalidSide),
             Quantity = ctx.GetDecimal("quantity", format.QtyScale) ?? throw new ApiErrorException(ApiErrors.MandatoryParameter("quantity")),
             Price = ctx.GetDecimal("price", format.PriceScale),
-            PriceMatch = p.GetEnum<PriceMatch>("priceMatch", () => new ApiError(400, -5037, "Invalid price match")),
+            PriceMatch = ParsePriceMatch(p),
         };
         if (p.GetEnum<FuturesOrderType>("origType", ApiErrors.InvalidOrderType) is { } origType && origType != FuturesOrderType.Limit)
         {
             throw new ApiErrorException(new ApiError(400, -5025, "Only limit order is supported."));
         }
 
-        p.GetEnum<PositionSide>("positionSide", () => new ApiError(400, -4060, "Invalid position side."));
+        ParsePositionSide(p);
         p.EnsureAllRead();
         var order = ctx.Exchange.ModifyFuturesOrder(ctx.AccountId, request).Unwrap();
         return OperationResult.Ok(w => FuturesJson.WriteOrder(w, order, FuturesOrderLayout.Placement, format));
@@ -235,39 +240,22 @@ public static class FuturesOperations
         }
 
         var venue = ctx.Venue;
-        return OperationResult.Ok(w =>
+        return OperationResult.OkArray(results, (w, item) =>
         {
-            w.WriteStartArray();
-            foreach (var (order, error, resultType) in results)
+            if (item.Order is { } order)
             {
-                if (order is not null)
-                {
-                    var shown = resultType || order.Status == OrderStatus.New
-                        ? order
-                        : order with { Status = OrderStatus.New, ExecutedQty = 0, CumQuote = 0, AvgPrice = 0, UpdateTime = order.Time };
-                    FuturesJson.WriteOrder(w, shown, FuturesOrderLayout.Placement, venue.Format(order.Symbol));
-                }
-                else
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("code", error!.Code);
-                    w.WriteString("msg", error.Message);
-                    w.WriteEndObject();
-                }
+                FuturesJson.WriteOrder(w, AsAnswered(order, item.Result), FuturesOrderLayout.Placement, venue.Format(order.Symbol));
             }
-
-            w.WriteEndArray();
+            else
+            {
+                w.WriteCodeMsg(item.Error!.Code, item.Error.Message);
+            }
         });
     }
 
     private static OperationResult CancelOrder(OperationContext ctx)
     {
-        var p = ctx.Params;
-        var symbol = ctx.RequireSymbol();
-        p.RequireEither("orderId", "origClientOrderId");
-        var orderId = p.GetLong("orderId");
-        var clientId = p.GetString("origClientOrderId");
-        p.EnsureAllRead();
+        var (symbol, orderId, clientId) = ParseOrderReference(ctx);
         var order = ctx.Exchange.CancelFuturesOrder(ctx.AccountId, symbol, orderId, clientId).Unwrap();
         var format = ctx.Venue.Format(symbol);
         return OperationResult.Ok(w => FuturesJson.WriteOrder(w, order, FuturesOrderLayout.Cancel, format));
@@ -278,7 +266,7 @@ public static class FuturesOperations
         var symbol = ctx.RequireSymbol();
         ctx.Params.EnsureAllRead();
         ctx.Exchange.CancelAllFuturesOrders(ctx.AccountId, symbol).Unwrap();
-        return OperationResult.Ok(static w => FuturesJson.WriteCodeMsg(w, "The operation of cancel all open order is done."));
+        return OperationResult.Ok(static w => FuturesJson.WriteCodeMsg(w, CancelAllDone));
     }
 
     private static OperationResult CountdownCancelAll(OperationContext ctx)
@@ -298,12 +286,7 @@ public static class FuturesOperations
 
     private static OperationResult QueryOrder(OperationContext ctx)
     {
-        var p = ctx.Params;
-        var symbol = ctx.RequireSymbol();
-        p.RequireEither("orderId", "origClientOrderId");
-        var orderId = p.GetLong("orderId");
-        var clientId = p.GetString("origClientOrderId");
-        p.EnsureAllRead();
+        var (symbol, orderId, clientId) = ParseOrderReference(ctx);
         var order = ctx.Exchange.GetFuturesOrder(ctx.AccountId, symbol, orderId, clientId).Unwrap();
         var format = ctx.Venue.Format(symbol);
         return OperationResult.Ok(w => FuturesJson.WriteOrder(w, order, FuturesOrderLayout.Query, format));
@@ -318,23 +301,15 @@ public static class FuturesOperations
 
     private static OperationResult AllOrders(OperationContext ctx)
     {
-        var query = ParseHistory(ctx, symbolRequired: false);
+        var query = ctx.GetOrderHistory(symbolRequired: false);
+        ctx.Params.EnsureAllRead();
         return OrderArray(ctx, ctx.Exchange.GetAllFuturesOrders(ctx.AccountId, query).Unwrap());
     }
 
     private static OperationResult OrderArray(OperationContext ctx, IReadOnlyList<FuturesOrderView> orders)
     {
         var venue = ctx.Venue;
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var order in orders)
-            {
-                FuturesJson.WriteOrder(w, order, FuturesOrderLayout.Query, venue.Format(order.Symbol));
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(orders, (w, order) => FuturesJson.WriteOrder(w, order, FuturesOrderLayout.Query, venue.Format(order.Symbol)));
     }
 
     // ------------------------------------------------------------------ algo orders
@@ -361,7 +336,7 @@ public static class FuturesOperations
             Price = ctx.GetDecimal("price", format.PriceScale),
             TriggerPrice = ctx.GetDecimal("triggerPrice", format.PriceScale),
             WorkingType = p.GetEnum<WorkingType>("workingType", () => new ApiError(400, -4031, $"Invalid parameter working type: `{p.Raw("workingType")}`")),
-            PriceMatch = p.GetEnum<PriceMatch>("priceMatch", () => new ApiError(400, -5037, "Invalid price match")),
+            PriceMatch = ParsePriceMatch(p),
             ClosePosition = p.GetBool("closePosition"),
             PriceProtect = p.GetBool("priceProtect"),
             ReduceOnly = p.GetBool("reduceOnly"),
@@ -379,14 +354,7 @@ public static class FuturesOperations
 
     private static OperationResult CancelAlgo(OperationContext ctx)
     {
-        var p = ctx.Params;
-
-        // algoId/clientAlgoId identify the order; clients such as ccxt also send the symbol, which is accepted and checked.
-        ctx.GetSymbol();
-        p.RequireEither("algoId", "clientAlgoId");
-        var algoId = p.GetLong("algoId");
-        var clientAlgoId = p.GetString("clientAlgoId");
-        p.EnsureAllRead();
+        var (algoId, clientAlgoId) = ParseAlgoReference(ctx);
         var algo = ctx.Exchange.CancelAlgoOrder(ctx.AccountId, algoId, clientAlgoId).Unwrap();
         return OperationResult.Ok(w => FuturesJson.WriteAlgoCancel(w, algo));
     }
@@ -396,19 +364,12 @@ public static class FuturesOperations
         var symbol = ctx.RequireSymbol();
         ctx.Params.EnsureAllRead();
         ctx.Exchange.CancelAllAlgoOrders(ctx.AccountId, symbol).Unwrap();
-        return OperationResult.Ok(static w => FuturesJson.WriteCodeMsg(w, "The operation of cancel all open order is done."));
+        return OperationResult.Ok(static w => FuturesJson.WriteCodeMsg(w, CancelAllDone));
     }
 
     private static OperationResult QueryAlgo(OperationContext ctx)
     {
-        var p = ctx.Params;
-
-        // algoId/clientAlgoId identify the order; clients such as ccxt also send the symbol, which is accepted and checked.
-        ctx.GetSymbol();
-        p.RequireEither("algoId", "clientAlgoId");
-        var algoId = p.GetLong("algoId");
-        var clientAlgoId = p.GetString("clientAlgoId");
-        p.EnsureAllRead();
+        var (algoId, clientAlgoId) = ParseAlgoReference(ctx);
         var algo = ctx.Exchange.GetAlgoOrder(ctx.AccountId, algoId, clientAlgoId).Unwrap();
         var format = ctx.Venue.Format(algo.Symbol);
         return OperationResult.Ok(w => FuturesJson.WriteAlgoOrder(w, algo, query: true, format));
@@ -424,33 +385,16 @@ public static class FuturesOperations
 
     private static OperationResult AllAlgo(OperationContext ctx)
     {
-        var p = ctx.Params;
-        var query = new OrderHistoryQuery
-        {
-            Symbol = ctx.RequireSymbol(),
-            OrderId = p.GetLong("algoId"),
-            StartTime = p.GetLong("startTime"),
-            EndTime = p.GetLong("endTime"),
-            Limit = p.GetLimit(500, 1000),
-        };
-        p.GetInt("page");
-        p.EnsureAllRead();
+        var query = ctx.GetOrderHistory(symbolRequired: true, idName: "algoId");
+        ctx.Params.GetInt("page");
+        ctx.Params.EnsureAllRead();
         return AlgoArray(ctx, ctx.Exchange.GetAllAlgoOrders(ctx.AccountId, query).Unwrap());
     }
 
     private static OperationResult AlgoArray(OperationContext ctx, IReadOnlyList<AlgoOrderView> algos)
     {
         var venue = ctx.Venue;
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var algo in algos)
-            {
-                FuturesJson.WriteAlgoOrder(w, algo, query: true, venue.Format(algo.Symbol));
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(algos, (w, algo) => FuturesJson.WriteAlgoOrder(w, algo, query: true, venue.Format(algo.Symbol)));
     }
 
     // ------------------------------------------------------------------ account configuration
@@ -509,22 +453,16 @@ public static class FuturesOperations
         var maxNotional = v3
             ? null
             : ctx.Exchange.GetSymbolConfig(ctx.AccountId, symbol).Unwrap().ToDictionary(c => c.Symbol, c => c.MaxNotionalValue, StringComparer.Ordinal);
-        return OperationResult.Ok(w =>
+        return OperationResult.OkArray(positions, (w, position) =>
         {
-            w.WriteStartArray();
-            foreach (var position in positions)
+            if (v3)
             {
-                if (v3)
-                {
-                    FuturesJson.WritePositionRiskV3(w, position, venue.Format(position.Symbol));
-                }
-                else
-                {
-                    FuturesJson.WritePositionRiskV2(w, position, maxNotional!.GetValueOrDefault(position.Symbol), venue.Format(position.Symbol));
-                }
+                FuturesJson.WritePositionRiskV3(w, position, venue.Format(position.Symbol));
             }
-
-            w.WriteEndArray();
+            else
+            {
+                FuturesJson.WritePositionRiskV2(w, position, maxNotional!.GetValueOrDefault(position.Symbol), venue.Format(position.Symbol));
+            }
         });
     }
 
@@ -543,16 +481,7 @@ public static class FuturesOperations
         ctx.Params.EnsureAllRead();
         var balances = ctx.Exchange.GetFuturesBalances(ctx.AccountId).Unwrap();
         var alias = AccountAlias(ctx.AccountId);
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var balance in balances)
-            {
-                FuturesJson.WriteBalance(w, balance, alias);
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(balances, (w, balance) => FuturesJson.WriteBalance(w, balance, alias));
     }
 
     private static OperationResult Income(OperationContext ctx)
@@ -569,43 +498,16 @@ public static class FuturesOperations
         p.GetInt("page");
         p.EnsureAllRead();
         var rows = ctx.Exchange.GetIncomeHistory(ctx.AccountId, query).Unwrap();
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var row in rows)
-            {
-                FuturesJson.WriteIncome(w, row);
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(rows, FuturesJson.WriteIncome);
     }
 
     private static OperationResult UserTrades(OperationContext ctx)
     {
-        var p = ctx.Params;
-        var query = new TradeHistoryQuery
-        {
-            Symbol = ctx.RequireSymbol(),
-            OrderId = p.GetLong("orderId"),
-            StartTime = p.GetLong("startTime"),
-            EndTime = p.GetLong("endTime"),
-            FromId = p.GetLong("fromId"),
-            Limit = p.GetLimit(500, 1000),
-        };
-        p.EnsureAllRead();
+        var query = ctx.GetTradeHistory();
+        ctx.Params.EnsureAllRead();
         var trades = ctx.Exchange.GetFuturesTrades(ctx.AccountId, query).Unwrap();
         var format = ctx.Venue.Format(query.Symbol);
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var trade in trades)
-            {
-                FuturesJson.WriteUserTrade(w, trade, format);
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(trades, (w, trade) => FuturesJson.WriteUserTrade(w, trade, format));
     }
 
     private static OperationResult CommissionRate(OperationContext ctx)
@@ -628,21 +530,15 @@ public static class FuturesOperations
         var symbol = ctx.GetSymbol();
         ctx.Params.EnsureAllRead();
         var configs = ctx.Exchange.GetSymbolConfig(ctx.AccountId, symbol).Unwrap();
-        return OperationResult.Ok(w =>
+        return OperationResult.OkArray(configs, static (w, config) =>
         {
-            w.WriteStartArray();
-            foreach (var config in configs)
-            {
-                w.WriteStartObject();
-                w.WriteString("symbol", config.Symbol);
-                w.WriteString("marginType", config.MarginType.ToWire());
-                w.WriteString("isAutoAddMargin", config.IsAutoAddMargin ? "true" : "false");
-                w.WriteNumber("leverage", config.Leverage);
-                w.WritePlain("maxNotionalValue", config.MaxNotionalValue);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            w.WriteStartObject();
+            w.WriteString("symbol", config.Symbol);
+            w.WriteString("marginType", config.MarginType.ToWire());
+            w.WriteString("isAutoAddMargin", config.IsAutoAddMargin ? "true" : "false");
+            w.WriteNumber("leverage", config.Leverage);
+            w.WritePlain("maxNotionalValue", config.MaxNotionalValue);
+            w.WriteEndObject();
         });
     }
 
@@ -669,21 +565,7 @@ public static class FuturesOperations
     {
         ctx.Params.EnsureAllRead();
         var rules = ctx.Venue.Limiter.Settings.OrderRules;
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var rule in rules)
-            {
-                w.WriteStartObject();
-                w.WriteString("rateLimitType", rule.TypeName);
-                w.WriteString("interval", rule.IntervalName);
-                w.WriteNumber("intervalNum", rule.IntervalNum);
-                w.WriteNumber("limit", rule.Limit);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(rules, static (w, rule) => MarketJson.WriteRateLimit(w, rule));
     }
 
     private static OperationResult LeverageBrackets(OperationContext ctx)
@@ -735,12 +617,7 @@ public static class FuturesOperations
     {
         IgnoreUnsignedExtras(ctx.Params);
         var key = ctx.Venue.ListenKeys!.CreateOrExtend(ctx.AccountId);
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("listenKey", key);
-            w.WriteEndObject();
-        });
+        return ListenKeyResult(key);
     }
 
     private static OperationResult ListenKeyPing(OperationContext ctx)
@@ -754,13 +631,15 @@ public static class FuturesOperations
             return new ApiError(400, -1125, "This listenKey does not exist. Please use `POST /fapi/v1/listenKey` to recreate `listenKey`");
         }
 
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("listenKey", key);
-            w.WriteEndObject();
-        });
+        return ListenKeyResult(key);
     }
+
+    private static OperationResult ListenKeyResult(string key) => OperationResult.Ok(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("listenKey", key);
+        w.WriteEndObject();
+    });
 
     private static OperationResult ListenKeyStop(OperationContext ctx)
     {
@@ -821,7 +700,7 @@ public static class FuturesOperations
             NewClientOrderId = p.GetString("newClientOrderId"),
             SelfTradePreventionMode = ParseStp(p),
             GoodTillDate = p.GetLong("goodTillDate"),
-            PriceMatch = p.GetEnum<PriceMatch>("priceMatch", () => new ApiError(400, -5037, "Invalid price match")),
+            PriceMatch = ParsePriceMatch(p),
         };
         var result = ParseResponseType(p);
         return (request, result);
@@ -837,25 +716,40 @@ public static class FuturesOperations
     private static PositionSide? ParsePositionSide(RequestParameters p) =>
         p.GetEnum<PositionSide>("positionSide", () => new ApiError(400, -4060, "Invalid position side."));
 
+    private static PriceMatch? ParsePriceMatch(RequestParameters p) =>
+        p.GetEnum<PriceMatch>("priceMatch", () => new ApiError(400, -5037, "Invalid price match"));
+
+    /// <summary>symbol plus orderId or origClientOrderId (cancel, query); all parameters read.</summary>
+    private static (string Symbol, long? OrderId, string? OrigClientOrderId) ParseOrderReference(OperationContext ctx)
+    {
+        var p = ctx.Params;
+        var symbol = ctx.RequireSymbol();
+        p.RequireEither("orderId", "origClientOrderId");
+        var orderId = p.GetLong("orderId");
+        var clientId = p.GetString("origClientOrderId");
+        p.EnsureAllRead();
+        return (symbol, orderId, clientId);
+    }
+
+    /// <summary>
+    /// algoId or clientAlgoId (algo cancel, query); all parameters read. Clients such as ccxt also send the symbol,
+    /// which is accepted and checked.
+    /// </summary>
+    private static (long? AlgoId, string? ClientAlgoId) ParseAlgoReference(OperationContext ctx)
+    {
+        var p = ctx.Params;
+        ctx.GetSymbol();
+        p.RequireEither("algoId", "clientAlgoId");
+        var algoId = p.GetLong("algoId");
+        var clientAlgoId = p.GetString("clientAlgoId");
+        p.EnsureAllRead();
+        return (algoId, clientAlgoId);
+    }
+
     private static SelfTradePreventionMode? ParseStp(RequestParameters p)
     {
         var mode = p.GetEnum<SelfTradePreventionMode>("selfTradePreventionMode", () => new ApiError(400, -5039, "Invalid self trade prevention mode"));
         return mode == SelfTradePreventionMode.Decrement ? throw new ApiErrorException(new ApiError(400, -5039, "Invalid self trade prevention mode")) : mode;
-    }
-
-    private static OrderHistoryQuery ParseHistory(OperationContext ctx, bool symbolRequired)
-    {
-        var p = ctx.Params;
-        var query = new OrderHistoryQuery
-        {
-            Symbol = symbolRequired ? ctx.RequireSymbol() : ctx.GetSymbol(),
-            OrderId = p.GetLong("orderId"),
-            StartTime = p.GetLong("startTime"),
-            EndTime = p.GetLong("endTime"),
-            Limit = p.GetLimit(500, 1000),
-        };
-        p.EnsureAllRead();
-        return query;
     }
 
     /// <summary>A stable 4-character alias derived from the account id (Binance shows a short random alias).</summary>

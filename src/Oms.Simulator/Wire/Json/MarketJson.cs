@@ -70,26 +70,40 @@ public static class MarketJson
         w.WriteStartArray("rateLimits");
         foreach (var rule in rules)
         {
-            w.WriteStartObject();
             if (spot)
             {
-                w.WriteString("rateLimitType", rule.TypeName);
-                w.WriteString("interval", rule.IntervalName);
-                w.WriteNumber("intervalNum", rule.IntervalNum);
-                w.WriteNumber("limit", rule.Limit);
-            }
-            else
-            {
-                w.WriteString("interval", rule.IntervalName);
-                w.WriteNumber("intervalNum", rule.IntervalNum);
-                w.WriteNumber("limit", rule.Limit);
-                w.WriteString("rateLimitType", rule.TypeName);
+                WriteRateLimit(w, rule);
+                continue;
             }
 
+            w.WriteStartObject();
+            w.WriteString("interval", rule.IntervalName);
+            w.WriteNumber("intervalNum", rule.IntervalNum);
+            w.WriteNumber("limit", rule.Limit);
+            w.WriteString("rateLimitType", rule.TypeName);
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
+    }
+
+    /// <summary>
+    /// A rate-limit rule as spot exchangeInfo, the rateLimit/order endpoints and WS API <c>rateLimits</c> show it;
+    /// with <paramref name="count"/> the current usage is appended.
+    /// </summary>
+    public static void WriteRateLimit(Utf8JsonWriter w, RateLimitRule rule, int? count = null)
+    {
+        w.WriteStartObject();
+        w.WriteString("rateLimitType", rule.TypeName);
+        w.WriteString("interval", rule.IntervalName);
+        w.WriteNumber("intervalNum", rule.IntervalNum);
+        w.WriteNumber("limit", rule.Limit);
+        if (count is { } used)
+        {
+            w.WriteNumber("count", used);
+        }
+
+        w.WriteEndObject();
     }
 
     private static void WriteSpotSymbol(Utf8JsonWriter w, ExchangeSymbolInfo s)

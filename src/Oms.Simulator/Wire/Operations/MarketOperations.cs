@@ -78,16 +78,7 @@ public static class MarketOperations
         var trades = ctx.Exchange.GetRecentTrades(ctx.Venue.Market, symbol, limit).Unwrap();
         var format = ctx.Venue.Format(symbol);
         var futures = !ctx.Venue.IsSpot;
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var trade in trades)
-            {
-                MarketJson.WritePublicTrade(w, trade, futures, format);
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(trades, (w, trade) => MarketJson.WritePublicTrade(w, trade, futures, format));
     });
 
     public static Operation AggTrades(int weight) => new("aggTrades", Security.None, Operation.Fixed(weight), static ctx =>
@@ -101,16 +92,7 @@ public static class MarketOperations
         var trades = ctx.Exchange.GetAggTrades(ctx.Venue.Market, symbol, fromId, startTime, endTime, limit).Unwrap();
         var format = ctx.Venue.Format(symbol);
         var futures = !ctx.Venue.IsSpot;
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var trade in trades)
-            {
-                MarketJson.WriteAggTrade(w, trade, futures, format);
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(trades, (w, trade) => MarketJson.WriteAggTrade(w, trade, futures, format));
     });
 
     /// <summary>ticker/bookTicker: one symbol → object; <c>symbols</c> or none → array.</summary>
@@ -130,16 +112,7 @@ public static class MarketOperations
 
             var tickers = ctx.Exchange.GetBookTickers(ctx.Venue.Market).Where(t => wanted is null || wanted.Contains(t.Symbol)).ToList();
             var venue = ctx.Venue;
-            return OperationResult.Ok(w =>
-            {
-                w.WriteStartArray();
-                foreach (var ticker in tickers)
-                {
-                    MarketJson.WriteBookTicker(w, ticker, futures, venue.Format(ticker.Symbol));
-                }
-
-                w.WriteEndArray();
-            });
+            return OperationResult.OkArray(tickers, (w, ticker) => MarketJson.WriteBookTicker(w, ticker, futures, venue.Format(ticker.Symbol)));
         });
 
     /// <summary>ticker/price (last trade price).</summary>
@@ -163,16 +136,7 @@ public static class MarketOperations
                 .Where(x => x.Price.IsSuccess)
                 .Select(x => (x.Symbol, x.Price.Value))
                 .ToList();
-            return OperationResult.Ok(w =>
-            {
-                w.WriteStartArray();
-                foreach (var (s, price) in prices)
-                {
-                    MarketJson.WritePriceTicker(w, s, price, time, venue.Format(s));
-                }
-
-                w.WriteEndArray();
-            });
+            return OperationResult.OkArray(prices, (w, x) => MarketJson.WritePriceTicker(w, x.Symbol, x.Value, time, venue.Format(x.Symbol)));
         });
 
     /// <summary>Spot avgPrice.</summary>
@@ -204,44 +168,34 @@ public static class MarketOperations
         }
 
         var marks = ctx.Exchange.GetMarkPrices();
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var mark in marks)
-            {
-                MarketJson.WritePremiumIndex(w, mark);
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(marks, MarketJson.WritePremiumIndex);
     });
 
     /// <summary>Spot depth weight: 5 (≤100), 25 (≤500), 50 (≤1000), 250 (≤5000).</summary>
-    public static int SpotDepthWeight(RequestParameters p)
-    {
-        var text = p.Has("limit") ? p.Raw("limit") : null;
-        var limit = text is not null && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : 100;
-        return limit switch
+    public static int SpotDepthWeight(RequestParameters p) =>
+        WeightLimit(p, 100) switch
         {
             <= 100 => 5,
             <= 500 => 25,
             <= 1000 => 50,
             _ => 250,
         };
-    }
 
     /// <summary>Futures depth weight: 2 (≤50), 5 (100), 10 (500), 20 (1000).</summary>
-    public static int FuturesDepthWeight(RequestParameters p)
-    {
-        var text = p.Has("limit") ? p.Raw("limit") : null;
-        var limit = text is not null && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : 500;
-        return limit switch
+    public static int FuturesDepthWeight(RequestParameters p) =>
+        WeightLimit(p, 500) switch
         {
             <= 50 => 2,
             <= 100 => 5,
             <= 500 => 10,
             _ => 20,
         };
+
+    /// <summary>The <c>limit</c> a weight is computed from, read without validation (that happens in the handler).</summary>
+    private static int WeightLimit(RequestParameters p, int defaultValue)
+    {
+        var text = p.Has("limit") ? p.Raw("limit") : null;
+        return text is not null && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : defaultValue;
     }
 
     private static int DepthLimit(RequestParameters p, bool spot)

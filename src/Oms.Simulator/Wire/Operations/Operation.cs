@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Oms.Simulator.Engine;
 using Oms.Simulator.Wire.Auth;
+using Oms.Simulator.Wire.Json;
 
 namespace Oms.Simulator.Wire.Operations;
 
@@ -92,6 +93,9 @@ public readonly record struct OperationResult
 
     public static OperationResult Ok(Action<Utf8JsonWriter> body) => new(body, null);
 
+    /// <summary>A JSON array body, each element written by <paramref name="writeItem"/>.</summary>
+    public static OperationResult OkArray<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> writeItem) => new(w => w.WriteArray(items, writeItem), null);
+
     public static OperationResult Fail(ApiError error) => new(null, error);
 
     /// <summary><c>{}</c>.</summary>
@@ -99,6 +103,13 @@ public readonly record struct OperationResult
     {
         w.WriteStartObject();
         w.WriteEndObject();
+    }, null);
+
+    /// <summary><c>[]</c>.</summary>
+    public static OperationResult EmptyArray { get; } = new(static w =>
+    {
+        w.WriteStartArray();
+        w.WriteEndArray();
     }, null);
 
     public static implicit operator OperationResult(ApiError error) => Fail(error);

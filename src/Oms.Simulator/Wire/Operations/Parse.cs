@@ -89,6 +89,38 @@ public static class Parse
         return limit;
     }
 
+    /// <summary>
+    /// The allOrders-style filter (symbol, <paramref name="idName"/>, startTime, endTime, limit 1..1000 defaulting to 500),
+    /// read in that order so that the first bad parameter is the one reported.
+    /// </summary>
+    public static OrderHistoryQuery GetOrderHistory(this OperationContext context, bool symbolRequired, string idName = "orderId")
+    {
+        var p = context.Params;
+        return new OrderHistoryQuery
+        {
+            Symbol = symbolRequired ? context.RequireSymbol() : context.GetSymbol(),
+            OrderId = p.GetLong(idName),
+            StartTime = p.GetLong("startTime"),
+            EndTime = p.GetLong("endTime"),
+            Limit = p.GetLimit(500, 1000),
+        };
+    }
+
+    /// <summary>The myTrades / userTrades filter (symbol, orderId, startTime, endTime, fromId, limit 1..1000 defaulting to 500).</summary>
+    public static TradeHistoryQuery GetTradeHistory(this OperationContext context)
+    {
+        var p = context.Params;
+        return new TradeHistoryQuery
+        {
+            Symbol = context.RequireSymbol(),
+            OrderId = p.GetLong("orderId"),
+            StartTime = p.GetLong("startTime"),
+            EndTime = p.GetLong("endTime"),
+            FromId = p.GetLong("fromId"),
+            Limit = p.GetLimit(500, 1000),
+        };
+    }
+
     /// <summary>"Param 'a' or 'b' must be sent" check for id pairs.</summary>
     public static void RequireEither(this RequestParameters parameters, string first, string second)
     {

@@ -356,13 +356,7 @@ public static class SpotJson
         }
     }
 
-    public static void WriteErrorObject(Utf8JsonWriter w, EngineError error)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("code", error.Code);
-        w.WriteString("msg", error.Message);
-        w.WriteEndObject();
-    }
+    public static void WriteErrorObject(Utf8JsonWriter w, EngineError error) => w.WriteCodeMsg(error.Code, error.Message);
 
     /// <summary>myTrades element.</summary>
     public static void WriteTrade(Utf8JsonWriter w, SpotTradeView t, SymbolFormat f)

@@ -90,11 +90,7 @@ public static class SpotOperations
     {
         ctx.Params.GetString("symbol");
         ctx.Params.EnsureAllRead();
-        return OperationResult.Ok(static w =>
-        {
-            w.WriteStartArray();
-            w.WriteEndArray();
-        });
+        return OperationResult.EmptyArray;
     }
 
     // ------------------------------------------------------------------ order entry
@@ -392,47 +388,21 @@ public static class SpotOperations
 
     private static OperationResult AllOrders(OperationContext ctx)
     {
-        var p = ctx.Params;
-        var query = new OrderHistoryQuery
-        {
-            Symbol = ctx.RequireSymbol(),
-            OrderId = p.GetLong("orderId"),
-            StartTime = p.GetLong("startTime"),
-            EndTime = p.GetLong("endTime"),
-            Limit = p.GetLimit(500, 1000),
-        };
+        var query = ctx.GetOrderHistory(symbolRequired: true);
         CheckSpan(query.StartTime, query.EndTime, 24);
-        p.EnsureAllRead();
+        ctx.Params.EnsureAllRead();
         var orders = ctx.Exchange.GetAllSpotOrders(ctx.AccountId, query).Unwrap();
         return OrderArray(ctx, orders);
     }
 
     private static OperationResult MyTrades(OperationContext ctx)
     {
-        var p = ctx.Params;
-        var query = new TradeHistoryQuery
-        {
-            Symbol = ctx.RequireSymbol(),
-            OrderId = p.GetLong("orderId"),
-            StartTime = p.GetLong("startTime"),
-            EndTime = p.GetLong("endTime"),
-            FromId = p.GetLong("fromId"),
-            Limit = p.GetLimit(500, 1000),
-        };
+        var query = ctx.GetTradeHistory();
         CheckSpan(query.StartTime, query.EndTime, 24);
-        p.EnsureAllRead();
+        ctx.Params.EnsureAllRead();
         var trades = ctx.Exchange.GetSpotTrades(ctx.AccountId, query).Unwrap();
         var format = ctx.Venue.Format(query.Symbol);
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var trade in trades)
-            {
-                SpotJson.WriteTrade(w, trade, format);
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(trades, (w, trade) => SpotJson.WriteTrade(w, trade, format));
     }
 
     private static OperationResult Account(OperationContext ctx)
@@ -447,22 +417,7 @@ public static class SpotOperations
     {
         ctx.Params.EnsureAllRead();
         var usage = ctx.Venue.Limiter.OrderUsage(ctx.AccountId, ctx.NowMs);
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var u in usage)
-            {
-                w.WriteStartObject();
-                w.WriteString("rateLimitType", u.Rule.TypeName);
-                w.WriteString("interval", u.Rule.IntervalName);
-                w.WriteNumber("intervalNum", u.Rule.IntervalNum);
-                w.WriteNumber("limit", u.Rule.Limit);
-                w.WriteNumber("count", u.Count);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(usage, (w, u) => MarketJson.WriteRateLimit(w, u.Rule, u.Count));
     }
 
     private static OperationResult QueryOrderList(OperationContext ctx)
@@ -499,31 +454,13 @@ public static class SpotOperations
     private static OperationResult OrderArray(OperationContext ctx, IReadOnlyList<SpotOrderView> orders)
     {
         var venue = ctx.Venue;
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var order in orders)
-            {
-                SpotJson.WriteOrder(w, order, venue.Format(order.Symbol), listLayout: true);
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(orders, (w, order) => SpotJson.WriteOrder(w, order, venue.Format(order.Symbol), listLayout: true));
     }
 
     private static OperationResult OrderListArray(OperationContext ctx, IReadOnlyList<SpotOrderListResult> lists)
     {
         var venue = ctx.Venue;
-        return OperationResult.Ok(w =>
-        {
-            w.WriteStartArray();
-            foreach (var list in lists)
-            {
-                SpotJson.WriteOrderList(w, list, venue.Format(list.Symbol), includeReports: false);
-            }
-
-            w.WriteEndArray();
-        });
+        return OperationResult.OkArray(lists, (w, list) => SpotJson.WriteOrderList(w, list, venue.Format(list.Symbol), includeReports: false));
     }
 
     // ------------------------------------------------------------------ parsing

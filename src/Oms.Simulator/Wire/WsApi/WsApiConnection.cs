@@ -387,13 +387,7 @@ public sealed class WsApiConnection : WsConnection
 
         foreach (var u in usage)
         {
-            w.WriteStartObject();
-            w.WriteString("rateLimitType", u.Rule.TypeName);
-            w.WriteString("interval", u.Rule.IntervalName);
-            w.WriteNumber("intervalNum", u.Rule.IntervalNum);
-            w.WriteNumber("limit", u.Rule.Limit);
-            w.WriteNumber("count", u.Count);
-            w.WriteEndObject();
+            MarketJson.WriteRateLimit(w, u.Rule, u.Count);
         }
     }
 
