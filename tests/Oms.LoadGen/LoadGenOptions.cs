@@ -5,14 +5,18 @@ namespace Oms.LoadGen;
 /// <summary>Which parts of the harness run.</summary>
 public enum Scenario
 {
-    /// <summary>Order flow at every rate (OMS and SDK baseline) and the fill-ingest run.</summary>
+    /// <summary>Order flow at every rate (OMS and SDK baseline), the fill-ingest run and the session run.</summary>
     Default,
+    /// <summary>Everything: the default runs and the memory run.</summary>
+    All,
     /// <summary>Only the order flow at every rate.</summary>
     Orders,
     /// <summary>Only the fill-ingest run.</summary>
     Fills,
     /// <summary>Resident memory and grain state for many accounts with many open orders.</summary>
     Memory,
+    /// <summary>WS API connect + logon of the connector, and reconnect + reconcile of an account with open orders.</summary>
+    Session,
 }
 
 /// <summary>Grain storage of the in-process silo.</summary>
@@ -36,6 +40,11 @@ public sealed class LoadGenOptions
     public int FillOrdersPerAccount { get; set; } = 100;
     public int MemoryAccounts { get; set; } = 100;
     public int MemoryOrdersPerAccount { get; set; } = 100;
+    public int ReconnectOrders { get; set; } = 100;
+    public int ReconnectRounds { get; set; } = 3;
+    public int Connects { get; set; } = 30;
+    /// <summary>Relay the spot WS API through <see cref="Harness.WsFrameTap"/> to timestamp order frames (OMS internal overhead).</summary>
+    public bool FrameTap { get; set; }
     public string Symbol { get; set; } = "BTCUSDT";
     public bool Baseline { get; set; } = true;
     public StorageKind Storage { get; set; } = StorageKind.Memory;
@@ -56,17 +65,24 @@ public sealed class LoadGenOptions
     public const string Usage = """
         dotnet run -c Release --project tests/Oms.LoadGen -- [options]
 
-          --scenario default|orders|fills|memory   what to run (default: order flow at every rate + fill ingest)
+          --scenario default|all|orders|fills|session|memory
+                                     what to run (default: order flow at every rate + fill ingest + session;
+                                     all: default + memory)
           --quick                    ~10 s smoke run: 200 orders/s for 5 s, a small fill sweep
           --rates 200,1000           open-loop submit rates (orders/s)
           --duration 15 --warmup 3   seconds measured / warmed up per rate and client
           --accounts 10              accounts the order flow is spread over (the SDK baseline uses as many)
           --fill-accounts 50 --fill-orders 100     fill-ingest: accounts x resting orders swept
           --memory-accounts 100 --memory-orders 100 memory scenario: accounts x open orders
+          --reconnect-orders 100 --reconnect-rounds 3  session: open orders of the account dropped, drops
+          --connects 30              session: connector WS API connect + logon measurements
+          --frame-tap                relay the spot WS API to timestamp every order frame (OMS internal overhead:
+                                     gRPC received -> WS frame written); adds a loopback hop for both clients
           --symbol BTCUSDT           spot symbol traded
           --no-baseline              skip the @binance/spot SDK baseline
           --storage memory|postgres  grain storage of the in-process silo (postgres = the cluster profile)
-          --postgres "<conn>"        Npgsql connection string for --storage postgres (or OMS_LOADGEN_POSTGRES)
+          --postgres "<conn>"        Npgsql connection string for --storage postgres (or OMS_LOADGEN_POSTGRES,
+                                     else OMS_TEST_POSTGRES)
           --endpoint URL --token T --simulator URL --account ID[,ID...] [--silo-pid PID]
                                      attach to a running OMS instead of starting one in-process
           --out PATH                 output without extension (default artifacts/loadgen/<UTC timestamp>)
@@ -92,11 +108,13 @@ public sealed class LoadGenOptions
                 case "--scenario":
                     o.Scenario = Value() switch
                     {
-                        "default" or "all" => Scenario.Default,
+                        "default" => Scenario.Default,
+                        "all" => Scenario.All,
                         "orders" => Scenario.Orders,
                         "fills" => Scenario.Fills,
                         "memory" => Scenario.Memory,
-                        var other => throw new ArgumentException($"unknown scenario '{other}' (default, orders, fills, memory)"),
+                        "session" or "reconnect" => Scenario.Session,
+                        var other => throw new ArgumentException($"unknown scenario '{other}' (default, all, orders, fills, session, memory)"),
                     };
                     break;
                 case "--quick": o.Quick = true; break;
@@ -112,6 +130,10 @@ public sealed class LoadGenOptions
                 case "--fill-orders": o.FillOrdersPerAccount = Positive(name, Value()); explicitFills = true; break;
                 case "--memory-accounts": o.MemoryAccounts = Positive(name, Value()); break;
                 case "--memory-orders": o.MemoryOrdersPerAccount = Positive(name, Value()); break;
+                case "--reconnect-orders": o.ReconnectOrders = Positive(name, Value()); break;
+                case "--reconnect-rounds": o.ReconnectRounds = Positive(name, Value()); break;
+                case "--connects": o.Connects = Positive(name, Value()); break;
+                case "--frame-tap": o.FrameTap = true; break;
                 case "--symbol": o.Symbol = Value().ToUpperInvariant(); break;
                 case "--no-baseline": o.Baseline = false; break;
                 case "--storage":
@@ -154,15 +176,21 @@ public sealed class LoadGenOptions
                 o.FillOrdersPerAccount = 20;
             }
             o.Drain = TimeSpan.FromSeconds(10);
+            o.ReconnectRounds = 1;
+            o.Connects = 10;
         }
 
         if (o.FillOrdersPerAccount > 190)
             throw new ArgumentException("--fill-orders is at most 190 (the venue's MAX_NUM_ORDERS filter is 200 open orders per symbol and account)");
         if (o.MemoryOrdersPerAccount > 190)
             throw new ArgumentException("--memory-orders is at most 190 (the venue's MAX_NUM_ORDERS filter is 200 open orders per symbol and account)");
-        o.Postgres ??= Environment.GetEnvironmentVariable("OMS_LOADGEN_POSTGRES");
+        if (o.ReconnectOrders > 180)
+            throw new ArgumentException("--reconnect-orders is at most 180 (the venue's MAX_NUM_ORDERS filter is 200 open orders per symbol and account; each round refills the filled ones)");
+        o.Postgres ??= Environment.GetEnvironmentVariable("OMS_LOADGEN_POSTGRES") is { Length: > 0 } fromLoadGen
+            ? fromLoadGen
+            : Environment.GetEnvironmentVariable("OMS_TEST_POSTGRES");
         if (o.Storage == StorageKind.Postgres && string.IsNullOrWhiteSpace(o.Postgres) && !o.Attached)
-            throw new ArgumentException("--storage postgres needs --postgres \"<Npgsql connection string>\" (or OMS_LOADGEN_POSTGRES)");
+            throw new ArgumentException("--storage postgres needs --postgres \"<Npgsql connection string>\" (or OMS_LOADGEN_POSTGRES / OMS_TEST_POSTGRES)");
         if (o.Attached)
         {
             if (string.IsNullOrWhiteSpace(o.Token)) throw new ArgumentException("--endpoint needs --token (a gateway API token with Read and Trade on the accounts)");

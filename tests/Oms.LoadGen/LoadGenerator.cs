@@ -66,9 +66,10 @@ public static class LoadGenerator
     {
         var startedAt = DateTimeOffset.UtcNow;
         var loadAtStart = LoadAverage.Read();
-        var runOrders = options.Scenario is Scenario.Default or Scenario.Orders;
-        var runFills = options.Scenario is Scenario.Default or Scenario.Fills;
-        var runMemory = options.Scenario is Scenario.Memory;
+        var runOrders = options.Scenario is Scenario.Default or Scenario.All or Scenario.Orders;
+        var runFills = options.Scenario is Scenario.Default or Scenario.All or Scenario.Fills;
+        var runSession = options.Scenario is Scenario.Default or Scenario.All or Scenario.Session;
+        var runMemory = options.Scenario is Scenario.All or Scenario.Memory;
 
         SdkBaseline? baseline = null;
         string? nodeVersion = null;
@@ -82,11 +83,14 @@ public static class LoadGenerator
             ? new RunAccounts(
                 runOrders ? options.AttachAccounts.Take(options.Accounts).ToArray() : [],
                 runFills ? options.AttachAccounts.Take(options.FillAccounts).ToArray() : [],
-                runMemory ? options.AttachAccounts.Take(options.MemoryAccounts).ToArray() : [])
+                runMemory ? options.AttachAccounts.Take(options.MemoryAccounts).ToArray() : [],
+                [])
             : new RunAccounts(
                 runOrders ? Ids("lg-o", options.Accounts) : [],
                 runFills ? Ids("lg-f", options.FillAccounts) : [],
-                runMemory ? Ids("lg-m", options.MemoryAccounts) : []);
+                runMemory ? Ids("lg-m", options.MemoryAccounts) : [],
+                // Two: the silo's Oms:Accounts replaces the profile's two demo accounts index by index (the second stays idle).
+                runSession ? Ids("lg-s", 2) : []);
 
         Log($"starting the OMS under test ({(options.Attached ? "attach to " + options.Endpoint : "in-process, " + options.Storage.ToString().ToLowerInvariant() + " storage")})");
         await using var oms = options.Attached
@@ -109,7 +113,8 @@ public static class LoadGenerator
                 options.Baseline, options.Storage.ToString().ToLowerInvariant(),
                 options.Attached ? "as configured in the attached simulator (raise them for the rates asked)" : OmsUnderTest.RaisedSpotLimits,
                 options.SiloSettings,
-                "dotnet run -c Release --project tests/Oms.LoadGen -- " + RedactedArguments(args)),
+                "dotnet run -c Release --project tests/Oms.LoadGen -- " + RedactedArguments(args),
+                options.FrameTap, options.ReconnectOrders, options.ReconnectRounds, options.Connects),
             Oms = new TargetDescription(oms.Description, oms.VenuePath, oms.Storage, oms.SiloMeter.Scope, oms.GrpcEndpoint.ToString()),
         };
 
@@ -141,7 +146,7 @@ public static class LoadGenerator
                     Log($"order flow at {rate}/s through @binance/spot directly (same simulator, same orders)");
                     try
                     {
-                        sdkResult = await baseline.RunAsync(oms.Simulator, sdkKeys, settings, venue, oms.SiloMeter, cancellationToken);
+                        sdkResult = await baseline.RunAsync(oms.SpotWsApiForClients, sdkKeys, settings, venue, oms.FrameTap, oms.SiloMeter, cancellationToken);
                         Log(Summary(sdkResult));
                     }
                     catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.Text.Json.JsonException or IOException)
@@ -168,6 +173,23 @@ public static class LoadGenerator
             {
                 report.Notes.Add("The fill-ingest run did not complete: " + ex.Message);
                 Log("fill ingest failed: " + ex.Message);
+            }
+        }
+
+        if (runSession)
+        {
+            Log($"session: {options.Connects} connector WS API connects + logons; {options.ReconnectRounds} drop(s) of an account with {options.ReconnectOrders} open orders");
+            try
+            {
+                report.Session = await SessionRecovery.RunAsync(oms, accounts.Session, options.ReconnectOrders, options.ReconnectRounds, options.Connects,
+                    options.Symbol, cancellationToken);
+                var s = report.Session;
+                Log(Inv($"session: connect + logon p50/p99 {s.ConnectLogon?.P50:0.###}/{s.ConnectLogon?.P99:0.###} ms; drop → reconciled {string.Join(", ", s.Rounds.Select(r => r.DropToReconciledMs?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"))} ms"));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or RpcException or HttpRequestException)
+            {
+                report.Notes.Add("The session run did not complete: " + ex.Message);
+                Log("session run failed: " + ex.Message);
             }
         }
 

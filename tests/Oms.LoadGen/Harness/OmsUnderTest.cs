@@ -16,9 +16,9 @@ using Oms.Simulator.Hosting;
 namespace Oms.LoadGen.Harness;
 
 /// <summary>The accounts one run trades, by purpose.</summary>
-public sealed record RunAccounts(IReadOnlyList<string> Orders, IReadOnlyList<string> Fills, IReadOnlyList<string> Memory)
+public sealed record RunAccounts(IReadOnlyList<string> Orders, IReadOnlyList<string> Fills, IReadOnlyList<string> Memory, IReadOnlyList<string> Session)
 {
-    public IEnumerable<string> All => Orders.Concat(Fills).Concat(Memory).Distinct(StringComparer.Ordinal);
+    public IEnumerable<string> All => Orders.Concat(Fills).Concat(Memory).Concat(Session).Distinct(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -31,6 +31,7 @@ public sealed class OmsUnderTest : IAsyncDisposable
     private WebApplication? app;
     private SimulatorHost? simulatorHost;
     private string? workDirectory;
+    private WsFrameTap? frameTap;
 
     private OmsUnderTest(Uri grpcEndpoint, string token, SimulatorControl simulator, ProcessMeter siloMeter, RunAccounts accounts)
     {
@@ -63,6 +64,15 @@ public sealed class OmsUnderTest : IAsyncDisposable
 
     /// <summary>Grain state sizes as storage writes them (in-process only; measured while armed).</summary>
     public StateSizeProbe? StateSizes { get; private set; }
+
+    /// <summary>When the silo received each SubmitOrder call (in-process only).</summary>
+    public GrpcReceiptTap? Receipts { get; private set; }
+
+    /// <summary>When each order's WS API frame reached the venue side (in-process with <c>--frame-tap</c> only).</summary>
+    public WsFrameTap? FrameTap => frameTap;
+
+    /// <summary>The spot WS API address clients use: the frame tap's when there is one, else the simulator's.</summary>
+    public Uri SpotWsApiForClients => frameTap?.Address ?? Simulator.SpotWsApi;
 
     /// <summary>How the OMS was obtained, for the report.</summary>
     public required string Description { get; init; }
@@ -109,6 +119,7 @@ public sealed class OmsUnderTest : IAsyncDisposable
         await File.WriteAllTextAsync(secretsFile, JsonSerializer.Serialize(new Dictionary<string, object> { ["binance"] = secrets }), cancellationToken);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(secretsFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
+        var frameTap = options.FrameTap ? new WsFrameTap(host.Urls.SpotWsApi) : null;
         var token = "lg_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         var ports = FreePorts(4);
         var runId = Guid.NewGuid().ToString("N")[..10];
@@ -139,7 +150,7 @@ public sealed class OmsUnderTest : IAsyncDisposable
             ["Oms:Connectors:Binance:Enabled"] = "true",
             ["Oms:Connectors:Binance:Simulator:Embedded"] = "false",
             ["Oms:Connectors:Binance:SpotRestBaseAddress"] = host.Urls.Rest.ToString(),
-            ["Oms:Connectors:Binance:SpotWebSocketApiAddress"] = host.Urls.SpotWsApi.ToString(),
+            ["Oms:Connectors:Binance:SpotWebSocketApiAddress"] = (frameTap?.Address ?? host.Urls.SpotWsApi).ToString(),
             ["Oms:Connectors:Binance:SpotMarketStreamAddress"] = host.Urls.SpotStreams.ToString(),
             ["Oms:Connectors:Binance:UsdMRestBaseAddress"] = host.Urls.Rest.ToString(),
             ["Oms:Connectors:Binance:UsdMWebSocketApiAddress"] = host.Urls.FuturesWsApi.ToString(),
@@ -176,6 +187,8 @@ public sealed class OmsUnderTest : IAsyncDisposable
         builder.AddOmsSilo();
         var probe = new StateSizeProbe { Armed = measureStateFromStart };
         probe.Install(builder.Services);
+        var receipts = new GrpcReceiptTap();
+        receipts.Install(builder.Services);
         var app = builder.Build();
         app.MapOmsSilo();
         await app.StartAsync(cancellationToken);
@@ -187,13 +200,16 @@ public sealed class OmsUnderTest : IAsyncDisposable
             ProcessMeter.Self("whole load-generator process: silo + simulator + gRPC load client (in-process run)"), accounts)
         {
             Description = "in-process silo (OmsSilo.CreateBuilder/AddOmsSilo/MapOmsSilo) and in-process simulator (SimulatorHost)",
-            VenuePath = "Binance spot connector: WS API order.place with Ed25519 session logon, user-data stream on the simulator",
+            VenuePath = "Binance spot connector: WS API order.place with Ed25519 session logon, user-data stream on the simulator"
+                + (frameTap is null ? "" : " (through the frame-tap relay, as the SDK)"),
             Storage = storage,
         };
         target.app = app;
         target.simulatorHost = host;
         target.workDirectory = work;
         target.StateSizes = probe;
+        target.Receipts = receipts;
+        target.frameTap = frameTap;
         return target;
     }
 
@@ -269,6 +285,7 @@ public sealed class OmsUnderTest : IAsyncDisposable
             }
             await app.DisposeAsync();
         }
+        frameTap?.Dispose();
         if (simulatorHost is not null) await simulatorHost.DisposeAsync();
         Simulator.Dispose();
         if (workDirectory is not null)

@@ -78,6 +78,14 @@ public sealed class SimulatorControl(Uri restBase) : IDisposable
     public Task SweepAsync(string symbol, string side, decimal price, CancellationToken cancellationToken) =>
         PostAsync("sim/sweep", new { symbol, market = "spot", side, price }, $"sweep {symbol}", cancellationToken);
 
+    /// <summary>Drops every WebSocket connection of an account (as a network failure would); returns how many were dropped.</summary>
+    public async Task<int> DropConnectionsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("sim/connections/drop", new { accountId }, Json, cancellationToken);
+        using var body = await EnsureAsync(response, $"drop the connections of {accountId}", cancellationToken);
+        return body.RootElement.TryGetProperty("dropped", out var dropped) && dropped.ValueKind == JsonValueKind.Number ? dropped.GetInt32() : 0;
+    }
+
     /// <summary>The spot trade ids of an account (as the venue recorded them).</summary>
     public async Task<IReadOnlyList<string>> GetSpotTradeIdsAsync(string accountId, CancellationToken cancellationToken)
     {

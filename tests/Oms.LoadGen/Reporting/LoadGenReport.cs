@@ -17,6 +17,7 @@ public sealed record LoadGenReport
     public List<RateComparison> OrderFlow { get; } = [];
     public FillIngestResult? FillIngest { get; set; }
     public MemoryResult? Memory { get; set; }
+    public SessionResult? Session { get; set; }
     public List<TargetCheck> Targets { get; } = [];
     public List<string> Notes { get; } = [];
 }
@@ -40,7 +41,11 @@ public sealed record RunConfig(
     string Storage,
     string SimulatorLimits,
     IReadOnlyDictionary<string, string> SiloSettings,
-    string CommandLine);
+    string CommandLine,
+    bool FrameTap,
+    int ReconnectOrders,
+    int ReconnectRounds,
+    int Connects);
 
 /// <summary>What was measured: how the OMS was run and what the silo process figures cover.</summary>
 public sealed record TargetDescription(string How, string VenuePath, string Storage, string SiloProcessScope, string Endpoint);

@@ -65,6 +65,19 @@ public static class ReportWriter
                 md.AppendLine(Inv($"| {c.Rate} | {X(x?.AckP50VsSdkRoundTripP50)} | {X(x?.AckP99VsSdkRoundTripP99)} | {X(x?.AckP999VsSdkRoundTripP999)} | {X(x?.AckP50VsSdkAckP50)} | {F(x?.OutboundExtraP50Ms)} / {F(x?.OutboundExtraP99Ms)} | {F(cpu)} / {F(x?.ProcessCpuMsPerOrderSdkPhase)} / {F(x?.SdkNodeCpuMsPerOrder)} | {F(alloc)} | {F(o.AccountStateBytesMean)} / {F(o.AccountStateBytesMax)} |"));
             }
             md.AppendLine();
+            if (r.OrderFlow.Any(c => c.Oms.SubmitToReceived is not null || c.Oms.SubmitToFrame is not null))
+            {
+                md.AppendLine("Where the time goes, per order (ms, p50 / p99 / p99.9; *received* = the silo's pipeline entry of the SubmitOrder call, *frame* = the order.place frame read by the `--frame-tap` relay, *venue* = the matching engine's first report):");
+                md.AppendLine();
+                md.AppendLine("| rate/s | client | submit→received | received→frame (OMS internal) | received→venue | submit→frame | frame→venue (simulator) |");
+                md.AppendLine("|---:|---|---|---|---|---|---|");
+                foreach (var c in r.OrderFlow)
+                {
+                    md.AppendLine(Inv($"| {c.Rate} | OMS gRPC | {L(c.Oms.SubmitToReceived)} | {L(c.Oms.ReceivedToFrame)} | {L(c.Oms.ReceivedToVenue)} | {L(c.Oms.SubmitToFrame)} | {L(c.Oms.FrameToVenue)} |"));
+                    if (c.Sdk is { } sdk) md.AppendLine(Inv($"| {c.Rate} | SDK direct | n/a | n/a | n/a | {L(sdk.SubmitToFrame)} | {L(sdk.FrameToVenue)} |"));
+                }
+                md.AppendLine();
+            }
             var stages = r.OrderFlow.Where(c => c.Oms.OmsMetrics is not null).ToList();
             if (stages.Count > 0)
             {
@@ -100,6 +113,27 @@ public static class ReportWriter
             md.AppendLine();
             md.AppendLine(Inv($"RSS scope: {mem.ResidentScope}."));
             md.AppendLine();
+        }
+
+        if (r.Session is { } ses)
+        {
+            md.AppendLine(Inv($"Venue sessions: the connector's WS API session pool opened {ses.Connects} times (start → session open: TCP + WebSocket upgrade + Ed25519 session.logon), ms p50 / p99 / p99.9: {L(ses.ConnectLogon)} (max {F3(ses.ConnectLogon?.Max)}; logon request alone {L(ses.LogonRoundTrip)}; first connect with clock sync {F3(ses.FirstConnectMs)}; failures {ses.ConnectFailures})."));
+            md.AppendLine();
+            if (ses.Rounds.Count > 0)
+            {
+                md.AppendLine(Inv($"Reconnect + reconcile: every connection of an account with {ses.OpenOrders} open orders dropped by the venue, {ses.FillsDuringGap} of its orders filled while it was disconnected (ms from the drop):"));
+                md.AppendLine();
+                md.AppendLine("| round | dropped | sweep done | drop seen | logon done (logon RTT) | re-subscribed | reconciled (reconcile took) | last missed fill on stream | fills (distinct) | lost | doubled |");
+                md.AppendLine("|---:|---:|---:|---:|---|---:|---|---:|---|---:|---:|");
+                foreach (var x in ses.Rounds)
+                    md.AppendLine(Inv($"| {x.Round} | {x.ConnectionsDropped} | {F3(x.SweepDoneMs)} | {F3(x.DropDetectedMs)} | {F3(x.LogonDoneMs)} ({F3(x.LogonRoundTripMs)}) | {F3(x.ResubscribedMs)} | {F3(x.DropToReconciledMs)} ({F3(x.ReconcileMs)}, {x.ReconcileOutcome ?? "n/a"}) | {F3(x.DropToLastFillMs)} | {x.FillsReceived} ({x.DistinctFills}) | {x.Lost} | {x.Doubled} |"));
+                md.AppendLine();
+            }
+            if (ses.Note is not null)
+            {
+                md.AppendLine("Session notes: " + ses.Note);
+                md.AppendLine();
+            }
         }
 
         if (r.Targets.Count > 0)

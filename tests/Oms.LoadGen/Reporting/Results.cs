@@ -31,6 +31,16 @@ public sealed record OrderFlowResult
     public LatencySummary? SubmitToAck { get; init; }
     /// <summary>Scheduled send → the venue's matching engine produced the order's first report (in-process simulator only).</summary>
     public LatencySummary? SubmitToVenue { get; init; }
+    /// <summary>Scheduled send → the silo received the SubmitOrder call (in-process silo only: gRPC client + HTTP/2 on loopback).</summary>
+    public LatencySummary? SubmitToReceived { get; init; }
+    /// <summary>Scheduled send → the order's WS API frame reached the venue side (<c>--frame-tap</c> only).</summary>
+    public LatencySummary? SubmitToFrame { get; init; }
+    /// <summary>OMS internal overhead: the silo received the SubmitOrder call → the order's WS API frame was written (<c>--frame-tap</c>, in-process only).</summary>
+    public LatencySummary? ReceivedToFrame { get; init; }
+    /// <summary>The silo received the SubmitOrder call → the venue's matching engine produced the order's first report (in-process only; an upper bound of the internal overhead without <c>--frame-tap</c>).</summary>
+    public LatencySummary? ReceivedToVenue { get; init; }
+    /// <summary>The order's WS API frame reached the venue side → the matching engine's first report (the simulator's own time; <c>--frame-tap</c> only).</summary>
+    public LatencySummary? FrameToVenue { get; init; }
     /// <summary>Venue's first report → acknowledgement delivered to the client (in-process simulator only).</summary>
     public LatencySummary? VenueToAck { get; init; }
     /// <summary>CPU and memory of the silo process over the measured window (see <see cref="ProcessUsage.Scope"/>).</summary>
@@ -117,4 +127,53 @@ public sealed record MemoryResult
     public double? MarginalStateBytesPerOpenOrder { get; init; }
     public IReadOnlyDictionary<string, double>? MeanStateBytesByStateName { get; init; }
     public string? Note { get; init; }
+}
+
+/// <summary>The connector's WS API connect + logon, and reconnect + reconcile of an account with open orders.</summary>
+public sealed record SessionResult
+{
+    /// <summary>Connector session pool start → first session open (TCP + WebSocket upgrade + session.logon), clock already synced.</summary>
+    public required int Connects { get; init; }
+    public required int ConnectFailures { get; init; }
+    /// <summary>The first connect, which also reads the server time once (clock sync).</summary>
+    public double? FirstConnectMs { get; init; }
+    public LatencySummary? ConnectLogon { get; init; }
+    /// <summary>The session.logon request alone (the connector's binance.call.duration).</summary>
+    public LatencySummary? LogonRoundTrip { get; init; }
+    public required int OpenOrders { get; init; }
+    public required int FillsDuringGap { get; init; }
+    public required IReadOnlyList<ReconnectRound> Rounds { get; init; }
+    /// <summary>Drop → reconciliation done, over the rounds.</summary>
+    public LatencySummary? DropToReconciled { get; init; }
+    public string? Note { get; init; }
+}
+
+/// <summary>One drop of an account's connections, with fills the venue made while it was disconnected. Times in ms from the drop.</summary>
+public sealed record ReconnectRound
+{
+    public required int Round { get; init; }
+    public required int OpenOrders { get; init; }
+    public required int ConnectionsDropped { get; init; }
+    public required int FilledWhileDisconnected { get; init; }
+    /// <summary>The sweep (fills while disconnected) was done.</summary>
+    public required double SweepDoneMs { get; init; }
+    /// <summary>The connector saw the connection drop.</summary>
+    public double? DropDetectedMs { get; init; }
+    /// <summary>The new session's logon answered (includes the reconnect backoff).</summary>
+    public double? LogonDoneMs { get; init; }
+    public double? LogonRoundTripMs { get; init; }
+    /// <summary>The user-data stream was re-subscribed (gap possible: reconciliation requested).</summary>
+    public double? ResubscribedMs { get; init; }
+    /// <summary>The reconciliation after the gap finished.</summary>
+    public double? DropToReconciledMs { get; init; }
+    /// <summary>The reconciliation's own duration.</summary>
+    public double? ReconcileMs { get; init; }
+    public string? ReconcileOutcome { get; init; }
+    /// <summary>The last missed fill arrived on the execution-report stream.</summary>
+    public double? DropToLastFillMs { get; init; }
+    public required int FillsReceived { get; init; }
+    public required int DistinctFills { get; init; }
+    public required int Lost { get; init; }
+    public required int Doubled { get; init; }
+    public required int VenueTradesOfAccount { get; init; }
 }

@@ -104,6 +104,8 @@ public static class OmsOrderFlow
         var client = new OrderService.OrderServiceClient(oms.Channel);
         await using var streams = new ReportStreams(oms, accounts, OnReport);
         venue?.Begin(prefix);
+        oms.Receipts?.Begin(prefix);
+        oms.FrameTap?.Begin(prefix);
 
         var start = MonoClock.Now + MonoClock.FromSeconds(0.2);
         var scheduled = OpenLoop.Schedule(start, settings.Rate, total);
@@ -143,6 +145,10 @@ public static class OmsOrderFlow
         var after = oms.SiloMeter.Sample();
         var stageMetrics = metrics?.End();
         var venueTimes = venue?.End();
+        var receivedTimes = oms.Receipts?.End();
+        var frameTimes = oms.FrameTap?.End();
+        Func<int, long?>? Lookup(IReadOnlyDictionary<string, long>? times) =>
+            times is null ? null : i => times.TryGetValue(ids[i], out var t) ? t : null;
 
         // Settle: calls still outstanding end by their 30 s deadline; wait for them so the next phase (the SDK baseline)
         // does not run against an OMS still working off this one's backlog.
@@ -181,6 +187,11 @@ public static class OmsOrderFlow
             SubmitToVenue = venueTimes is null ? null : LatencySummary.FromMicroseconds(measured
                 .Where(i => venueTimes.ContainsKey(ids[i]))
                 .Select(i => MonoClock.ToMicroseconds(venueTimes[ids[i]] - scheduled[i]))),
+            SubmitToReceived = Between(measured, i => scheduled[i], Lookup(receivedTimes)),
+            SubmitToFrame = Between(measured, i => scheduled[i], Lookup(frameTimes)),
+            ReceivedToFrame = Between(measured, Lookup(receivedTimes), Lookup(frameTimes)),
+            ReceivedToVenue = Between(measured, Lookup(receivedTimes), Lookup(venueTimes)),
+            FrameToVenue = Between(measured, Lookup(frameTimes), Lookup(venueTimes)),
             VenueToAck = venueTimes is null ? null : LatencySummary.FromMicroseconds(acked
                 .Where(i => venueTimes.ContainsKey(ids[i]))
                 .Select(i => MonoClock.ToMicroseconds(ack[i] - venueTimes[ids[i]]))),
@@ -190,6 +201,14 @@ public static class OmsOrderFlow
             AccountStateBytesMax = stateSizes.Count > 0 ? stateSizes.Values.Max() : null,
             Note = Note(streams.Resumes, settleSeconds),
         };
+    }
+
+    /// <summary>Per measured order with both times: <paramref name="to"/> − <paramref name="from"/>; null when either clock is missing.</summary>
+    internal static LatencySummary? Between(int[] measured, Func<int, long?>? from, Func<int, long?>? to)
+    {
+        if (from is null || to is null) return null;
+        return LatencySummary.FromMicroseconds(measured
+            .Select(i => from(i) is { } a && to(i) is { } b ? MonoClock.ToMicroseconds(b - a) : double.NaN));
     }
 
     /// <summary>

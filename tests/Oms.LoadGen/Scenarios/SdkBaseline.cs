@@ -39,15 +39,15 @@ public sealed class SdkBaseline(string node, string scriptDirectory)
         return code == 0 ? output.Trim() : null;
     }
 
-    public async Task<OrderFlowResult> RunAsync(SimulatorControl simulator, IReadOnlyList<SimulatorKey> keys, OrderFlowSettings settings,
-        VenueTap? venue, ProcessMeter siloMeter, CancellationToken cancellationToken)
+    public async Task<OrderFlowResult> RunAsync(Uri wsApi, IReadOnlyList<SimulatorKey> keys, OrderFlowSettings settings,
+        VenueTap? venue, WsFrameTap? frameTap, ProcessMeter siloMeter, CancellationToken cancellationToken)
     {
         var prefix = "lg" + Guid.NewGuid().ToString("N")[..8] + "s";
         var configFile = Path.Combine(Path.GetTempPath(), $"oms-loadgen-sdk-{Guid.NewGuid():N}.json");
         var resultFile = Path.ChangeExtension(configFile, ".result.json");
         var config = new
         {
-            wsApi = simulator.SpotWsApi.ToString(),
+            wsApi = wsApi.ToString(),
             accounts = keys.Select(k => new { accountId = k.AccountId, apiKey = k.ApiKey, privateKey = k.PrivateKeyPem }),
             symbol = settings.Symbol,
             side = settings.Side,
@@ -68,18 +68,20 @@ public sealed class SdkBaseline(string node, string scriptDirectory)
         try
         {
             venue?.Begin(prefix);
+            frameTap?.Begin(prefix);
             var before = siloMeter.Sample();
             var limit = settings.Warmup + settings.Duration + settings.Drain + TimeSpan.FromSeconds(60);
             var (code, output) = await RunAsync(node, ["baseline.mjs", configFile], ScriptDirectory, limit, cancellationToken);
             var after = siloMeter.Sample();
             var venueTimes = venue?.End();
+            var frameTimes = frameTap?.End();
             if (!File.Exists(resultFile))
                 throw new InvalidOperationException($"the SDK baseline wrote no result (exit {code}): {Tail(output)}");
             using var result = JsonDocument.Parse(await File.ReadAllTextAsync(resultFile, cancellationToken));
             var root = result.RootElement;
             if (!root.GetProperty("ok").GetBoolean())
                 throw new InvalidOperationException("the SDK baseline failed: " + root.GetProperty("error").GetString());
-            return ToResult(root, settings, keys.Count, prefix, venueTimes, siloMeter.Between(before, after));
+            return ToResult(root, settings, keys.Count, prefix, venueTimes, frameTimes, siloMeter.Between(before, after));
         }
         finally
         {
@@ -89,7 +91,7 @@ public sealed class SdkBaseline(string node, string scriptDirectory)
     }
 
     private static OrderFlowResult ToResult(JsonElement root, OrderFlowSettings settings, int accounts, string prefix,
-        IReadOnlyDictionary<string, long>? venueTimes, ProcessUsage silo)
+        IReadOnlyDictionary<string, long>? venueTimes, IReadOnlyDictionary<string, long>? frameTimes, ProcessUsage silo)
     {
         double[] Array(string name) => root.GetProperty(name).EnumerateArray().Select(e => e.GetDouble()).ToArray();
         var errors = root.GetProperty("errors").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
@@ -100,16 +102,19 @@ public sealed class SdkBaseline(string node, string scriptDirectory)
         if (measured - acks - errors.Values.Sum() is > 0 and var noAck) errors["no acknowledgement within the drain"] = noAck;
 
         // Venue-side figures: the SDK's schedule is on the same monotonic clock (node hrtime = CLOCK_MONOTONIC).
-        LatencySummary? toVenue = null;
-        if (venueTimes is not null && MonoClock.IsNanosecondMonotonic)
+        LatencySummary? toVenue = null, toFrame = null, frameToVenue = null;
+        if (MonoClock.IsNanosecondMonotonic)
         {
             var start = long.Parse(root.GetProperty("startMonotonicNs").GetString()!, CultureInfo.InvariantCulture);
             var interval = 1e9 / settings.Rate;
             var warmup = root.GetProperty("warmupOrders").GetInt32();
-            toVenue = LatencySummary.FromMicroseconds(Enumerable.Range(warmup, measured)
-                .Select(i => (Index: i, Id: prefix + i.ToString(CultureInfo.InvariantCulture)))
-                .Where(x => venueTimes.ContainsKey(x.Id))
-                .Select(x => (venueTimes[x.Id] - (start + (long)Math.Round(x.Index * interval))) / 1000.0));
+            var indexes = Enumerable.Range(warmup, measured).ToArray();
+            Func<int, long?>? Lookup(IReadOnlyDictionary<string, long>? times) =>
+                times is null ? null : i => times.TryGetValue(prefix + i.ToString(CultureInfo.InvariantCulture), out var t) ? t : null;
+            long? Scheduled(int i) => start + (long)Math.Round(i * interval);
+            toVenue = OmsOrderFlow.Between(indexes, Scheduled, Lookup(venueTimes));
+            toFrame = OmsOrderFlow.Between(indexes, Scheduled, Lookup(frameTimes));
+            frameToVenue = OmsOrderFlow.Between(indexes, Lookup(frameTimes), Lookup(venueTimes));
         }
 
         var wall = root.GetProperty("scheduledSeconds").GetDouble();
@@ -134,6 +139,8 @@ public sealed class SdkBaseline(string node, string scriptDirectory)
             SubmitToResponse = LatencySummary.FromMicroseconds(Array("responseUs")),
             SubmitToAck = LatencySummary.FromMicroseconds(Array("ackUs")),
             SubmitToVenue = toVenue,
+            SubmitToFrame = toFrame,
+            FrameToVenue = frameToVenue,
             SiloProcess = silo with { Scope = silo.Scope + "; the OMS is idle here, so this is mostly the simulator serving the SDK" },
             ClientProcess = new ProcessUsage(0, "the SDK's node process (warm-up + measured sends + drain; connect excluded)", Math.Round(nodeWall, 3),
                 Math.Round(user, 3), Math.Round(system, 3), nodeWall > 0 ? Math.Round((user + system) / nodeWall * 100.0, 1) : 0,
