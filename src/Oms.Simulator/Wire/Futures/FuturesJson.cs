@@ -55,58 +55,8 @@ public static class FuturesJson
                 w.WriteNumber("goodTillDate", o.GoodTillDate);
                 w.WriteNumber("updateTime", o.UpdateTime);
                 break;
-            case FuturesOrderLayout.Cancel:
-                w.WriteString("clientOrderId", o.ClientOrderId);
-                w.WriteFixed("cumQty", o.ExecutedQty, f.QtyScale);
-                w.WriteFixed("cumQuote", o.CumQuote, f.QuoteScale);
-                w.WriteFixed("executedQty", o.ExecutedQty, f.QtyScale);
-                w.WriteNumber("orderId", o.OrderId);
-                w.WriteFixed("origQty", o.OrigQty, f.QtyScale);
-                w.WriteString("origType", o.OrigType.ToWire());
-                w.WriteFixed("price", o.Price, f.PriceScale);
-                w.WriteBoolean("reduceOnly", o.ReduceOnly);
-                w.WriteString("side", o.Side.ToWire());
-                w.WriteString("positionSide", o.PositionSide.ToWire());
-                w.WriteString("status", o.Status.ToWire());
-                w.WriteFixed("stopPrice", o.StopPrice, f.PriceScale);
-                w.WriteBoolean("closePosition", o.ClosePosition);
-                w.WriteString("symbol", o.Symbol);
-                w.WriteString("timeInForce", o.TimeInForce.ToWire());
-                w.WriteString("type", o.Type.ToWire());
-                WriteTrailing(w, o, f);
-                w.WriteNumber("updateTime", o.UpdateTime);
-                w.WriteString("workingType", o.WorkingType.ToWire());
-                w.WriteBoolean("priceProtect", o.PriceProtect);
-                w.WriteString("priceMatch", o.PriceMatch.ToWire());
-                w.WriteString("selfTradePreventionMode", o.SelfTradePreventionMode.ToWire());
-                w.WriteNumber("goodTillDate", o.GoodTillDate);
-                break;
             default:
-                w.WriteFixed("avgPrice", o.AvgPrice, f.PriceScale);
-                w.WriteString("clientOrderId", o.ClientOrderId);
-                w.WriteFixed("cumQuote", o.CumQuote, f.QuoteScale);
-                w.WriteFixed("executedQty", o.ExecutedQty, f.QtyScale);
-                w.WriteNumber("orderId", o.OrderId);
-                w.WriteFixed("origQty", o.OrigQty, f.QtyScale);
-                w.WriteString("origType", o.OrigType.ToWire());
-                w.WriteFixed("price", o.Price, f.PriceScale);
-                w.WriteBoolean("reduceOnly", o.ReduceOnly);
-                w.WriteString("side", o.Side.ToWire());
-                w.WriteString("positionSide", o.PositionSide.ToWire());
-                w.WriteString("status", o.Status.ToWire());
-                w.WriteFixed("stopPrice", o.StopPrice, f.PriceScale);
-                w.WriteBoolean("closePosition", o.ClosePosition);
-                w.WriteString("symbol", o.Symbol);
-                w.WriteNumber("time", o.Time);
-                w.WriteString("timeInForce", o.TimeInForce.ToWire());
-                w.WriteString("type", o.Type.ToWire());
-                WriteTrailing(w, o, f);
-                w.WriteNumber("updateTime", o.UpdateTime);
-                w.WriteString("workingType", o.WorkingType.ToWire());
-                w.WriteBoolean("priceProtect", o.PriceProtect);
-                w.WriteString("priceMatch", o.PriceMatch.ToWire());
-                w.WriteString("selfTradePreventionMode", o.SelfTradePreventionMode.ToWire());
-                w.WriteNumber("goodTillDate", o.GoodTillDate);
+                WriteListedOrderFields(w, o, cancel: layout == FuturesOrderLayout.Cancel, f);
                 break;
         }
 
@@ -566,6 +516,52 @@ public static class FuturesJson
 
     /// <summary>User-data events spell margin type in lower case: <c>cross</c> / <c>isolated</c>.</summary>
     public static string EventMarginType(MarginType type) => type == MarginType.Isolated ? "isolated" : "cross";
+
+    /// <summary>
+    /// The Cancel and Query layouts (DELETE and GET /fapi/v1/order and the order lists), which Binance prints in the
+    /// same, nearly alphabetical order: the cancel answer has <c>cumQty</c> where the query has <c>avgPrice</c> and <c>time</c>.
+    /// </summary>
+    private static void WriteListedOrderFields(Utf8JsonWriter w, FuturesOrderView o, bool cancel, SymbolFormat f)
+    {
+        if (!cancel)
+        {
+            w.WriteFixed("avgPrice", o.AvgPrice, f.PriceScale);
+        }
+
+        w.WriteString("clientOrderId", o.ClientOrderId);
+        if (cancel)
+        {
+            w.WriteFixed("cumQty", o.ExecutedQty, f.QtyScale);
+        }
+
+        w.WriteFixed("cumQuote", o.CumQuote, f.QuoteScale);
+        w.WriteFixed("executedQty", o.ExecutedQty, f.QtyScale);
+        w.WriteNumber("orderId", o.OrderId);
+        w.WriteFixed("origQty", o.OrigQty, f.QtyScale);
+        w.WriteString("origType", o.OrigType.ToWire());
+        w.WriteFixed("price", o.Price, f.PriceScale);
+        w.WriteBoolean("reduceOnly", o.ReduceOnly);
+        w.WriteString("side", o.Side.ToWire());
+        w.WriteString("positionSide", o.PositionSide.ToWire());
+        w.WriteString("status", o.Status.ToWire());
+        w.WriteFixed("stopPrice", o.StopPrice, f.PriceScale);
+        w.WriteBoolean("closePosition", o.ClosePosition);
+        w.WriteString("symbol", o.Symbol);
+        if (!cancel)
+        {
+            w.WriteNumber("time", o.Time);
+        }
+
+        w.WriteString("timeInForce", o.TimeInForce.ToWire());
+        w.WriteString("type", o.Type.ToWire());
+        WriteTrailing(w, o, f);
+        w.WriteNumber("updateTime", o.UpdateTime);
+        w.WriteString("workingType", o.WorkingType.ToWire());
+        w.WriteBoolean("priceProtect", o.PriceProtect);
+        w.WriteString("priceMatch", o.PriceMatch.ToWire());
+        w.WriteString("selfTradePreventionMode", o.SelfTradePreventionMode.ToWire());
+        w.WriteNumber("goodTillDate", o.GoodTillDate);
+    }
 
     private static void WriteTrailing(Utf8JsonWriter w, FuturesOrderView o, SymbolFormat f)
     {

@@ -27,14 +27,10 @@ public static class SpotJson
     {
         var o = result.Order;
         w.WriteStartObject();
-        w.WriteString("symbol", o.Symbol);
-        w.WriteNumber("orderId", o.OrderId);
-        w.WriteNumber("orderListId", o.OrderListId);
-        w.WriteString("clientOrderId", o.ClientOrderId);
-        w.WriteNumber("transactTime", result.TransactTime);
+        WriteAckFields(w, o, result.TransactTime);
         if (type != SpotResponseType.Ack)
         {
-            WriteResultBody(w, o, f, includeWorkingTime: true, fillsBeforeStp && type == SpotResponseType.Full ? result.Fills : null);
+            WriteResultBody(w, o, f, fillsBeforeStp && type == SpotResponseType.Full ? result.Fills : null);
             if (result.PreventedMatches.Count > 0)
             {
                 w.WriteStartArray("preventedMatches");
@@ -74,8 +70,38 @@ public static class SpotJson
         w.WriteEndObject();
     }
 
+    /// <summary>The ACK part of an order report: its ids and the transaction time.</summary>
+    private static void WriteAckFields(Utf8JsonWriter w, SpotOrderView o, long transactTime)
+    {
+        w.WriteString("symbol", o.Symbol);
+        w.WriteNumber("orderId", o.OrderId);
+        w.WriteNumber("orderListId", o.OrderListId);
+        w.WriteString("clientOrderId", o.ClientOrderId);
+        w.WriteNumber("transactTime", transactTime);
+    }
+
     /// <summary>The RESULT part of an order (after transactTime), used by new-order and order-list reports.</summary>
-    private static void WriteResultBody(Utf8JsonWriter w, SpotOrderView o, SymbolFormat f, bool includeWorkingTime, IReadOnlyList<SpotFill>? fillsBeforeStp = null)
+    private static void WriteResultBody(Utf8JsonWriter w, SpotOrderView o, SymbolFormat f, IReadOnlyList<SpotFill>? fillsBeforeStp = null)
+    {
+        WriteOrderTerms(w, o, f);
+        WriteTrailingAndStrategy(w, o);
+        w.WriteNumber("workingTime", o.IsWorking ? o.WorkingTime : -1);
+        WriteIcebergQty(w, o, f);
+        WritePrevented(w, o, f);
+        if (fillsBeforeStp is not null)
+        {
+            WriteFills(w, fillsBeforeStp, f);
+        }
+
+        w.WriteString("selfTradePreventionMode", o.SelfTradePreventionMode.ToWire());
+        WriteExpiryReason(w, o);
+    }
+
+    /// <summary>
+    /// price, quantities, status, timeInForce, type, side and (for stop types) stopPrice, as order reports and cancel
+    /// answers print them.
+    /// </summary>
+    private static void WriteOrderTerms(Utf8JsonWriter w, SpotOrderView o, SymbolFormat f)
     {
         w.WriteFixed("price", o.Price, f.PriceScale);
         w.WriteFixed("origQty", o.OrigQty, f.QtyScale);
@@ -86,33 +112,7 @@ public static class SpotJson
         w.WriteString("timeInForce", o.TimeInForce.ToWire());
         w.WriteString("type", o.Type.ToWire());
         w.WriteString("side", o.Side.ToWire());
-        if (HasStopPrice(o))
-        {
-            w.WriteFixed("stopPrice", o.StopPrice, f.PriceScale);
-        }
-
-        WriteTrailingAndStrategy(w, o);
-        if (includeWorkingTime)
-        {
-            w.WriteNumber("workingTime", o.IsWorking ? o.WorkingTime : -1);
-        }
-
-        if (o.IcebergQty > 0)
-        {
-            w.WriteFixed("icebergQty", o.IcebergQty, f.QtyScale);
-        }
-
-        WritePrevented(w, o, f);
-        if (fillsBeforeStp is not null)
-        {
-            WriteFills(w, fillsBeforeStp, f);
-        }
-
-        w.WriteString("selfTradePreventionMode", o.SelfTradePreventionMode.ToWire());
-        if (o.ExpiryReason != SpotExpiryReason.None)
-        {
-            w.WriteString("expiryReason", o.ExpiryReason.ToWire());
-        }
+        WriteStopPrice(w, o, f);
     }
 
     /// <summary>
@@ -196,22 +196,10 @@ public static class SpotJson
         }
 
         w.WriteString("selfTradePreventionMode", o.SelfTradePreventionMode.ToWire());
-        if (o.IcebergQty > 0)
-        {
-            w.WriteFixed("icebergQty", o.IcebergQty, f.QtyScale);
-        }
-
-        if (HasStopPrice(o))
-        {
-            w.WriteFixed("stopPrice", o.StopPrice, f.PriceScale);
-        }
-
+        WriteIcebergQty(w, o, f);
+        WriteStopPrice(w, o, f);
         WriteTrailingAndStrategy(w, o);
-        if (o.ExpiryReason != SpotExpiryReason.None)
-        {
-            w.WriteString("expiryReason", o.ExpiryReason.ToWire());
-        }
-
+        WriteExpiryReason(w, o);
         w.WriteEndObject();
     }
 
@@ -236,25 +224,8 @@ public static class SpotJson
         w.WriteNumber("orderListId", o.OrderListId);
         w.WriteString("clientOrderId", cancelClientOrderId);
         w.WriteNumber("transactTime", transactTime);
-        w.WriteFixed("price", o.Price, f.PriceScale);
-        w.WriteFixed("origQty", o.OrigQty, f.QtyScale);
-        w.WriteFixed("executedQty", o.ExecutedQty, f.QtyScale);
-        w.WriteFixed("origQuoteOrderQty", o.OrigQuoteOrderQty, f.QuoteScale);
-        w.WriteFixed("cummulativeQuoteQty", o.CummulativeQuoteQty, f.QuoteScale);
-        w.WriteString("status", o.Status.ToWire());
-        w.WriteString("timeInForce", o.TimeInForce.ToWire());
-        w.WriteString("type", o.Type.ToWire());
-        w.WriteString("side", o.Side.ToWire());
-        if (HasStopPrice(o))
-        {
-            w.WriteFixed("stopPrice", o.StopPrice, f.PriceScale);
-        }
-
-        if (o.IcebergQty > 0)
-        {
-            w.WriteFixed("icebergQty", o.IcebergQty, f.QtyScale);
-        }
-
+        WriteOrderTerms(w, o, f);
+        WriteIcebergQty(w, o, f);
         WriteTrailingAndStrategy(w, o);
         WritePrevented(w, o, f);
         w.WriteString("selfTradePreventionMode", o.SelfTradePreventionMode.ToWire());
@@ -299,14 +270,10 @@ public static class SpotJson
                 }
 
                 w.WriteStartObject();
-                w.WriteString("symbol", o.Symbol);
-                w.WriteNumber("orderId", o.OrderId);
-                w.WriteNumber("orderListId", o.OrderListId);
-                w.WriteString("clientOrderId", o.ClientOrderId);
-                w.WriteNumber("transactTime", list.TransactionTime);
+                WriteAckFields(w, o, list.TransactionTime);
                 if (responseType != SpotResponseType.Ack)
                 {
-                    WriteResultBody(w, o, f, includeWorkingTime: true);
+                    WriteResultBody(w, o, f);
                 }
 
                 w.WriteEndObject();
@@ -603,9 +570,32 @@ public static class SpotJson
         w.WriteEndArray();
     }
 
-    private static bool HasStopPrice(SpotOrderView o) =>
-        o.Type is SpotOrderType.StopLoss or SpotOrderType.StopLossLimit or SpotOrderType.TakeProfit or SpotOrderType.TakeProfitLimit
-        && o.StopPrice > 0;
+    /// <summary>stopPrice, written only for stop types that have one.</summary>
+    private static void WriteStopPrice(Utf8JsonWriter w, SpotOrderView o, SymbolFormat f)
+    {
+        if (o.Type is SpotOrderType.StopLoss or SpotOrderType.StopLossLimit or SpotOrderType.TakeProfit or SpotOrderType.TakeProfitLimit
+            && o.StopPrice > 0)
+        {
+            w.WriteFixed("stopPrice", o.StopPrice, f.PriceScale);
+        }
+    }
+
+    /// <summary>icebergQty, written only for iceberg orders.</summary>
+    private static void WriteIcebergQty(Utf8JsonWriter w, SpotOrderView o, SymbolFormat f)
+    {
+        if (o.IcebergQty > 0)
+        {
+            w.WriteFixed("icebergQty", o.IcebergQty, f.QtyScale);
+        }
+    }
+
+    private static void WriteExpiryReason(Utf8JsonWriter w, SpotOrderView o)
+    {
+        if (o.ExpiryReason != SpotExpiryReason.None)
+        {
+            w.WriteString("expiryReason", o.ExpiryReason.ToWire());
+        }
+    }
 
     private static void WriteTrailingAndStrategy(Utf8JsonWriter w, SpotOrderView o)
     {
