@@ -45,6 +45,11 @@ public class EmbeddedOms : IAsyncLifetime
     {
     }
 
+    /// <summary>Adjusts the silo's services after they are wired (e.g. wraps a registered service).</summary>
+    protected virtual void ConfigureSiloServices(IServiceCollection services)
+    {
+    }
+
     public CallOptions Auth(CancellationToken cancellationToken = default) =>
         new(new Metadata { { "authorization", "Bearer " + TraderToken } }, cancellationToken: cancellationToken);
 
@@ -75,6 +80,7 @@ public class EmbeddedOms : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(settings);
         ConfigureServices(builder.Services);
         builder.AddOmsSilo();
+        ConfigureSiloServices(builder.Services);
         _app = builder.Build();
         _app.MapOmsSilo();
         await _app.StartAsync();
