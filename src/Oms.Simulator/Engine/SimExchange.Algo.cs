@@ -10,16 +10,9 @@ public sealed partial class SimExchange
     private EngineResult<AlgoOrderView> PlaceAlgoOrderCore(string accountId, FuturesAlgoOrderRequest r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindFutures(accountId, r.Symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindFutures(r.Symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         if (market.Status != SymbolStatus.Trading)
@@ -471,16 +464,9 @@ public sealed partial class SimExchange
 
     private EngineResult<IReadOnlyList<AlgoOrderView>> CancelAllAlgoOrdersCore(string accountId, string symbol)
     {
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindFutures(symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         var result = new List<AlgoOrderView>();

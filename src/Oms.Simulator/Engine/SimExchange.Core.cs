@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Oms.Simulator.Engine.Internal;
 
@@ -576,6 +577,26 @@ public sealed partial class SimExchange
     private SpotMarket? FindSpot(string symbol) => symbol is not null && _spot.TryGetValue(symbol, out var m) ? m : null;
 
     private FuturesMarket? FindFutures(string symbol) => symbol is not null && _futures.TryGetValue(symbol, out var m) ? m : null;
+
+    /// <summary>The account and spot market a request names; an unknown account is reported before an unknown symbol.</summary>
+    private bool TryFindSpot(string accountId, string symbol, [NotNullWhen(true)] out AccountState? account, [NotNullWhen(true)] out SpotMarket? market,
+        [NotNullWhen(false)] out EngineError? error)
+    {
+        account = FindAccount(accountId);
+        market = account is null ? null : FindSpot(symbol);
+        error = account is null ? EngineErrors.UnknownAccount(accountId) : market is null ? EngineErrors.BadSymbol : null;
+        return error is null;
+    }
+
+    /// <summary>The account and USDⓈ-M market a request names; an unknown account is reported before an unknown symbol.</summary>
+    private bool TryFindFutures(string accountId, string symbol, [NotNullWhen(true)] out AccountState? account, [NotNullWhen(true)] out FuturesMarket? market,
+        [NotNullWhen(false)] out EngineError? error)
+    {
+        account = FindAccount(accountId);
+        market = account is null ? null : FindFutures(symbol);
+        error = account is null ? EngineErrors.UnknownAccount(accountId) : market is null ? EngineErrors.BadSymbol : null;
+        return error is null;
+    }
 
     private MarketState? FindMarket(MarketKind market, string symbol) => market == MarketKind.Spot ? FindSpot(symbol) : FindFutures(symbol);
 

@@ -212,31 +212,7 @@ public sealed partial class SimExchange
         var price = 0m;
         if (r.Type == FuturesOrderType.Limit)
         {
-            if (priceMatch != PriceMatch.None)
-            {
-                if (r.Price is not null)
-                {
-                    return EngineErrors.ParameterNotRequired("price");
-                }
-
-                var matched = PriceMatchPrice(market, r.Side, priceMatch);
-                if (matched is null)
-                {
-                    return new EngineError(-5041, "No depth matches this BBO order");
-                }
-
-                price = matched.Value;
-            }
-            else if (r.Price is not { } p)
-            {
-                return EngineErrors.MandatoryParameter("price");
-            }
-            else
-            {
-                price = p;
-            }
-
-            var priceError = CheckFuturesPrice(instrument, price, isStop: false);
+            var priceError = ResolveLimitPrice(market, r.Side, priceMatch, r.Price, out price);
             if (priceError is not null)
             {
                 return priceError;
@@ -307,6 +283,39 @@ public sealed partial class SimExchange
         }
 
         return new FuturesPlan(market, account, r.Type, r.Side, ps.Value, tif, qty, price, reduceOnly, r.NewClientOrderId, stp, r.GoodTillDate ?? 0, priceMatch);
+    }
+
+    /// <summary>
+    /// The price of a LIMIT order (placement or modify): the sent price, or with a priceMatch mode the book price it
+    /// matches (then price must not be sent); either way checked against the price filters.
+    /// </summary>
+    private static EngineError? ResolveLimitPrice(FuturesMarket market, OrderSide side, PriceMatch priceMatch, decimal? sent, out decimal price)
+    {
+        price = 0m;
+        if (priceMatch != PriceMatch.None)
+        {
+            if (sent is not null)
+            {
+                return EngineErrors.ParameterNotRequired("price");
+            }
+
+            if (PriceMatchPrice(market, side, priceMatch) is not { } matched)
+            {
+                return new EngineError(-5041, "No depth matches this BBO order");
+            }
+
+            price = matched;
+        }
+        else if (sent is not { } p)
+        {
+            return EngineErrors.MandatoryParameter("price");
+        }
+        else
+        {
+            price = p;
+        }
+
+        return CheckFuturesPrice(market.Instrument, price, isStop: false);
     }
 
     private static decimal? PriceMatchPrice(FuturesMarket market, OrderSide side, PriceMatch mode)
@@ -1070,16 +1079,9 @@ public sealed partial class SimExchange
 
     private EngineResult<FuturesOrderView> CancelFuturesOrderCore(string accountId, string symbol, long? orderId, string? origClientOrderId)
     {
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindFutures(symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         var found = FindFuturesOrder(account, market, orderId, origClientOrderId, EngineErrors.FuturesUnknownOrder);
@@ -1110,16 +1112,9 @@ public sealed partial class SimExchange
 
     private EngineResult<IReadOnlyList<FuturesOrderView>> CancelAllFuturesOrdersCore(string accountId, string symbol)
     {
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindFutures(symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         return CancelAllFuturesOrdersInternal(account, market);
@@ -1142,16 +1137,9 @@ public sealed partial class SimExchange
 
     private EngineResult<CountdownView> SetCountdownCancelAllCore(string accountId, string symbol, long countdownTimeMs)
     {
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindFutures(symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         if (countdownTimeMs < 0)
@@ -1166,16 +1154,9 @@ public sealed partial class SimExchange
     private EngineResult<FuturesOrderView> ModifyFuturesOrderCore(string accountId, FuturesModifyRequest r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindFutures(accountId, r.Symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindFutures(r.Symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         var found = FindFuturesOrder(account, market, r.OrderId, r.OrigClientOrderId, EngineErrors.FuturesOrderDoesNotExist);
@@ -1205,32 +1186,7 @@ public sealed partial class SimExchange
             return new EngineError(-5026, "Exceed maximum modify order limit.");
         }
 
-        decimal price;
-        if (r.PriceMatch is { } pm && pm != PriceMatch.None)
-        {
-            if (r.Price is not null)
-            {
-                return EngineErrors.ParameterNotRequired("price");
-            }
-
-            var matched = PriceMatchPrice(market, r.Side, pm);
-            if (matched is null)
-            {
-                return new EngineError(-5041, "No depth matches this BBO order");
-            }
-
-            price = matched.Value;
-        }
-        else if (r.Price is not { } p)
-        {
-            return EngineErrors.MandatoryParameter("price");
-        }
-        else
-        {
-            price = p;
-        }
-
-        var priceError = CheckFuturesPrice(market.Instrument, price, isStop: false);
+        var priceError = ResolveLimitPrice(market, r.Side, r.PriceMatch ?? PriceMatch.None, r.Price, out var price);
         if (priceError is not null)
         {
             return priceError;
@@ -1317,16 +1273,9 @@ public sealed partial class SimExchange
 
     private EngineResult<LeverageView> ChangeLeverageCore(string accountId, string symbol, int leverage)
     {
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindFutures(symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         var max = market.Instrument.Brackets[0].InitialLeverage;
@@ -1365,16 +1314,9 @@ public sealed partial class SimExchange
 
     private EngineResult ChangeMarginTypeCore(string accountId, string symbol, MarginType marginType)
     {
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindFutures(symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         var state = account.FuturesState(market);

@@ -229,16 +229,9 @@ public sealed partial class SimExchange
 
     private EngineResult<FuturesOrderView> GetFuturesOrderCore(string accountId, string symbol, long? orderId, string? origClientOrderId)
     {
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindFutures(symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         var found = FindFuturesOrder(account, market, orderId, origClientOrderId, EngineErrors.FuturesOrderDoesNotExist);
@@ -300,16 +293,9 @@ public sealed partial class SimExchange
 
     private EngineResult<IReadOnlyList<FuturesTradeView>> GetFuturesTradesCore(string accountId, TradeHistoryQuery query)
     {
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindFutures(accountId, query.Symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindFutures(query.Symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         if (query.StartTime > query.EndTime)

@@ -1087,16 +1087,9 @@ public sealed partial class SimExchange
     private EngineResult<SpotCancelResult> CancelSpotOrderCore(string accountId, SpotCancelRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindSpot(accountId, request.Symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindSpot(request.Symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         if (request.NewClientOrderId is { } cancelId && !IsValidClientId(cancelId))
@@ -1143,16 +1136,9 @@ public sealed partial class SimExchange
 
     private EngineResult<SpotCancelAllResult> CancelAllSpotOrdersCore(string accountId, string symbol)
     {
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindSpot(accountId, symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindSpot(symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         var state = account.SpotState(symbol);
@@ -1190,16 +1176,9 @@ public sealed partial class SimExchange
     private EngineResult<SpotCancelReplaceResult> CancelReplaceSpotOrderCore(string accountId, SpotCancelReplaceRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindSpot(accountId, request.NewOrder.Symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindSpot(request.NewOrder.Symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         if (!market.Instrument.CancelReplaceAllowed)
@@ -1275,16 +1254,9 @@ public sealed partial class SimExchange
     private EngineResult<SpotOrderView> AmendSpotOrderCore(string accountId, SpotAmendRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindSpot(accountId, request.Symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindSpot(request.Symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         if (!market.Instrument.AmendAllowed)

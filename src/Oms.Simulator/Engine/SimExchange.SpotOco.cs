@@ -13,16 +13,9 @@ public sealed partial class SimExchange
     private EngineResult<SpotOrderListResult> PlaceSpotOcoCore(string accountId, SpotOcoRequest r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var account = FindAccount(accountId);
-        if (account is null)
+        if (!TryFindSpot(accountId, r.Symbol, out var account, out var market, out var lookupError))
         {
-            return EngineErrors.UnknownAccount(accountId);
-        }
-
-        var market = FindSpot(r.Symbol);
-        if (market is null)
-        {
-            return EngineErrors.BadSymbol;
+            return lookupError;
         }
 
         if (market.Status != SymbolStatus.Trading)
