@@ -73,9 +73,19 @@ public sealed class BinanceExchangeInfoRefresher : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_interval, _context.Time);
         try
         {
+            // Until the first load succeeds the silo knows only the configured instruments: retry soon (1 s doubling
+            // to 30 s), not after the refresh interval — a venue briefly unreachable at start must not leave the silo
+            // unable to trade its instruments for the whole interval.
+            var retry = TimeSpan.FromSeconds(1);
+            while (_catalog.LoadedAt is null)
+            {
+                await Task.Delay(retry, _context.Time, stoppingToken).ConfigureAwait(false);
+                if (await RefreshAsync(stoppingToken).ConfigureAwait(false)) break;
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, MaxInitialRetry.Ticks));
+            }
+            using var timer = new PeriodicTimer(_interval, _context.Time);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 await RefreshAsync(stoppingToken).ConfigureAwait(false);
@@ -85,6 +95,8 @@ public sealed class BinanceExchangeInfoRefresher : BackgroundService
         {
         }
     }
+
+    private static readonly TimeSpan MaxInitialRetry = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Reads exchangeInfo now: instruments into the catalog, rate limits into the budget. The client is made per call

@@ -16,9 +16,11 @@ public sealed class ClusterSettings(string connectionString, string clusterId, s
 
     /// <summary>
     /// Starts silo <paramref name="name"/> running <paramref name="dll"/> on fresh ports, provisioning <paramref name="accounts"/>;
-    /// <paramref name="extraArguments"/> are appended as given (e.g. <c>--Oms:Connectors:Binance:Enabled=false</c>).
+    /// <paramref name="extraArguments"/> are appended as given (e.g. <c>--Oms:Connectors:Binance:Enabled=false</c>). The accounts
+    /// trade <paramref name="market"/> (a <c>MarketType</c> name); <paramref name="environment"/> is added to the process environment.
     /// </summary>
-    public SiloProcess Start(string name, string dll, IReadOnlyList<string> accounts, IReadOnlyList<string>? extraArguments = null)
+    public SiloProcess Start(string name, string dll, IReadOnlyList<string> accounts, IReadOnlyList<string>? extraArguments = null,
+        string market = "UsdMFutures", IReadOnlyDictionary<string, string>? environment = null)
     {
         var ports = FreePorts.Take(4);
         string P(int port) => port.ToString(CultureInfo.InvariantCulture);
@@ -50,12 +52,12 @@ public sealed class ClusterSettings(string connectionString, string clusterId, s
             var key = $"--Oms:Accounts:{P(i)}";
             args.Add($"{key}:Id={accounts[i]}");
             args.Add($"{key}:Venue=Binance");
-            args.Add($"{key}:Markets:0=UsdMFutures");
+            args.Add($"{key}:Markets:0={market}");
             args.Add($"{key}:PositionMode=OneWay");
             args.Add($"{key}:ClientOrderIdPrefix=ct");
             args.Add($"{key}:DisplayName=cluster test {accounts[i]}");
         }
         if (extraArguments is not null) args.AddRange(extraArguments);
-        return SiloProcess.Start(name, dll, Path.Combine(workDirectory, name), ports[0], ports[1], args);
+        return SiloProcess.Start(name, dll, Path.Combine(workDirectory, name), ports[0], ports[1], args, environment);
     }
 }

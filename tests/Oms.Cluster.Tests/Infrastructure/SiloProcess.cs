@@ -33,8 +33,12 @@ public sealed class SiloProcess : IDisposable
     public GrpcChannel Channel { get; }
     public bool HasExited => process.HasExited;
 
-    /// <summary>Starts <paramref name="dll"/> with configuration given as <c>--Key=Value</c> arguments.</summary>
-    public static SiloProcess Start(string name, string dll, string workDirectory, int grpcPort, int dashboardPort, IEnumerable<string> arguments)
+    /// <summary>
+    /// Starts <paramref name="dll"/> with configuration given as <c>--Key=Value</c> arguments and
+    /// <paramref name="environment"/> added to the process environment (e.g. the local secret store's variables).
+    /// </summary>
+    public static SiloProcess Start(string name, string dll, string workDirectory, int grpcPort, int dashboardPort, IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory.CreateDirectory(workDirectory);
         var startInfo = new ProcessStartInfo("dotnet")
@@ -49,6 +53,10 @@ public sealed class SiloProcess : IDisposable
         startInfo.Environment["DOTNET_gcServer"] = "0";
         startInfo.Environment["DOTNET_ENVIRONMENT"] = "Production";
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        if (environment is not null)
+        {
+            foreach (var (key, value) in environment) startInfo.Environment[key] = value;
+        }
 
         var outputPath = Path.Combine(workDirectory, name + ".out.txt");
         var writer = new StreamWriter(outputPath) { AutoFlush = true };
