@@ -74,6 +74,11 @@ public static class OmsTelemetry
         public const string RateLimitLimit = "oms.rate_limit.limit";
         public const string AccountDrawdown = "oms.account.drawdown";
         public const string AccountMarginRatio = "oms.account.margin_ratio";
+        public const string AccountEquity = "oms.account.equity";
+        public const string AccountEquityHighWaterMark = "oms.account.equity.high_water_mark";
+        public const string AccountExposureGross = "oms.account.exposure.gross";
+        public const string AccountExposureNet = "oms.account.exposure.net";
+        public const string AccountTradingState = "oms.account.trading_state";
     }
 
     /// <summary>Values of the <see cref="Tags.Outcome"/> tag of <see cref="Names.Orders"/>.</summary>
@@ -116,7 +121,7 @@ public static class OmsTelemetry
     /// <summary>Rate-limit budgets the connectors registered; observed by two gauges.</summary>
     public static RateBudgetRegistry RateBudgets { get; } = new();
 
-    /// <summary>Per-account risk figures the risk code publishes; observed by two gauges.</summary>
+    /// <summary>Per-account risk figures the risk code publishes; observed by the account gauges.</summary>
     public static AccountRiskRegistry AccountRisk { get; } = new();
 
     private static readonly ObservableGauge<long> RateLimitUsed = Meter.CreateObservableGauge(
@@ -131,9 +136,32 @@ public static class OmsTelemetry
     private static readonly ObservableGauge<double> AccountMarginRatio = Meter.CreateObservableGauge(
         Names.AccountMarginRatio, AccountRisk.ObserveMarginRatios, unit: "1", "Maintenance margin over margin balance (1 = liquidation), by account and market.");
 
+    private static readonly ObservableGauge<double> AccountEquity = Meter.CreateObservableGauge(
+        Names.AccountEquity, AccountRisk.ObserveEquity, unit: null,
+        "Equity (balances valued at reference prices plus unrealized PnL) in the risk valuation asset, by account with a drawdown or daily-loss limit.");
+
+    private static readonly ObservableGauge<double> AccountEquityHighWaterMark = Meter.CreateObservableGauge(
+        Names.AccountEquityHighWaterMark, AccountRisk.ObserveHighWaterMarks, unit: null,
+        "Equity high-water mark the drawdown is measured from, in the risk valuation asset, by account.");
+
+    private static readonly ObservableGauge<double> AccountExposureGross = Meter.CreateObservableGauge(
+        Names.AccountExposureGross, AccountRisk.ObserveGrossExposure, unit: null,
+        "Worst-case gross exposure (positions plus open orders, marked) in the risk valuation asset, by account.");
+
+    private static readonly ObservableGauge<double> AccountExposureNet = Meter.CreateObservableGauge(
+        Names.AccountExposureNet, AccountRisk.ObserveNetExposure, unit: null,
+        "Worst-case net exposure (absolute) in the risk valuation asset, by account.");
+
+    private static readonly ObservableGauge<long> AccountTradingState = Meter.CreateObservableGauge(
+        Names.AccountTradingState, AccountRisk.ObserveTradingStates, unit: null,
+        "Trading state by account: 1 Active, 2 Reducing (only orders that reduce exposure), 3 Halted (cancels only).");
+
     /// <summary>Every instrument on <see cref="Meter"/> (for tests and documentation).</summary>
     public static IReadOnlyList<Instrument> Instruments { get; } =
-        [OrderStageDuration, OrderCount, DenialCount, FillCount, FillIngestDuration, RateLimitUsed, RateLimitLimit, AccountDrawdown, AccountMarginRatio];
+    [
+        OrderStageDuration, OrderCount, DenialCount, FillCount, FillIngestDuration, RateLimitUsed, RateLimitLimit, AccountDrawdown, AccountMarginRatio,
+        AccountEquity, AccountEquityHighWaterMark, AccountExposureGross, AccountExposureNet, AccountTradingState,
+    ];
 
     /// <summary>Meters the OMS exports: its own, the connectors', Orleans', ASP.NET Core's and the .NET runtime's.</summary>
     public static IReadOnlyList<string> ExportedMeters { get; } =

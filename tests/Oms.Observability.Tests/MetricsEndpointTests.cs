@@ -52,11 +52,22 @@ public sealed class MetricsEndpointTests(SiloFixture silo)
         OmsTelemetry.AccountRisk.SetMarginRatio(account, "UsdMFutures", 0.4);
         try
         {
+            // The equity watch and the account publish the rest (last value wins).
+            OmsTelemetry.AccountRisk.SetEquity(account, 43750, 50000, 0.125);
+            OmsTelemetry.AccountRisk.SetExposure(account, 36000, 12000);
+            OmsTelemetry.AccountRisk.SetTradingState(account, 2);
             var (_, samples) = await ScrapeUntilAsync(s => s.Any(x => x.Name == "oms_rate_limit_used" && x.Has("scope", scope)));
             Assert.Equal(42, Single(samples, "oms_rate_limit_used", ("venue", "TestVenue"), ("scope", scope)));
             Assert.Equal(6000, Single(samples, "oms_rate_limit_limit", ("venue", "TestVenue"), ("scope", scope)));
             Assert.Equal(0.125, Single(samples, "oms_account_drawdown", ("account", account)));
             Assert.Equal(0.4, Single(samples, "oms_account_margin_ratio", ("account", account), ("market", "UsdMFutures")));
+            (_, samples) = await ScrapeUntilAsync(s => s.Any(x => x.Name == "oms_account_trading_state" && x.Has("account", account)));
+            Assert.Equal(43750, Single(samples, "oms_account_equity", ("account", account)));
+            Assert.Equal(50000, Single(samples, "oms_account_equity_high_water_mark", ("account", account)));
+            Assert.Equal(0.125, Single(samples, "oms_account_drawdown", ("account", account)));
+            Assert.Equal(36000, Single(samples, "oms_account_exposure_gross", ("account", account)));
+            Assert.Equal(12000, Single(samples, "oms_account_exposure_net", ("account", account)));
+            Assert.Equal(2, Single(samples, "oms_account_trading_state", ("account", account)));
 
             // Gauges are read on every scrape.
             Interlocked.Exchange(ref used, 4321);
@@ -80,6 +91,9 @@ public sealed class MetricsEndpointTests(SiloFixture silo)
         using var budget = OmsTelemetry.RateBudgets.Register("TestVenue", "names", () => new RateBudgetReading(1, 10));
         OmsTelemetry.AccountRisk.SetDrawdown(account, 0.01);
         OmsTelemetry.AccountRisk.SetMarginRatio(account, "Spot", 0.02);
+        OmsTelemetry.AccountRisk.SetEquity(account, 990, 1000, 0.01);
+        OmsTelemetry.AccountRisk.SetExposure(account, 10, 5);
+        OmsTelemetry.AccountRisk.SetTradingState(account, 1);
         try
         {
             var (text, _) = await ScrapeUntilAsync(s => s.Any(x => x.Name == "oms_fills_total" && x.Has("account", account)));

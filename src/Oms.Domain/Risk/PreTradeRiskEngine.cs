@@ -232,8 +232,7 @@ public static class PreTradeRiskEngine
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(instrument);
         ArgumentNullException.ThrowIfNull(line);
-        var closesHedgeLeg = (spec.PositionSide == PositionSide.Long && spec.Side == OrderSide.Sell)
-            || (spec.PositionSide == PositionSide.Short && spec.Side == OrderSide.Buy);
+        var closesHedgeLeg = ClosesHedgeLeg(spec);
         if ((!spec.ReduceOnly && !closesHedgeLeg) || spec.IsConditional || !line.PositionKnown) return null;
         if (EstimatedQuantity(spec, referencePrice) is not { } quantity) return NoPrice(spec, "the position it reduces");
 
@@ -508,16 +507,22 @@ public static class PreTradeRiskEngine
 
     /// <summary>
     /// Whether an order reduces the current position leg without going through zero, counting the other open orders that
-    /// already reduce it. Reduce-only orders count as reducing (<see cref="CheckReduceOnly"/> enforces their size).
+    /// already reduce it. Reduce-only orders and orders that close a hedge-mode leg count as reducing: neither can take
+    /// the leg through zero (the venue caps them at the position when they execute; <see cref="CheckReduceOnly"/>
+    /// enforces the size of the non-conditional ones). So the two exit legs of one bracket or OCO pair, each sized to
+    /// the whole position, both pass in the Reducing state.
     /// </summary>
     /// <param name="spec">The order.</param>
     /// <param name="legQuantity">The signed position of the leg the order trades (long &gt; 0, short &lt; 0).</param>
-    /// <param name="pendingReduction">Leaves quantity of the other open orders on the same leg and side.</param>
+    /// <param name="pendingReduction">
+    /// Leaves quantity of the other open orders on the same leg and side that could take it through zero with this one:
+    /// ordinary orders only (see <see cref="CountsAsPendingReduction"/>).
+    /// </param>
     /// <param name="referencePrice">Converts a quote-sized order to a quantity.</param>
     public static bool Reduces(OrderSpec spec, decimal legQuantity, decimal pendingReduction, decimal? referencePrice)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.ReduceOnly) return true;
+        if (spec.ReduceOnly || ClosesHedgeLeg(spec)) return true;
         if (EstimatedQuantity(spec, referencePrice) is not { } quantity) return false;
         var total = quantity + Math.Max(0m, pendingReduction);
         return spec.Side switch
@@ -526,6 +531,26 @@ public static class PreTradeRiskEngine
             OrderSide.Buy => legQuantity < 0m && total <= -legQuantity,
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// Whether an open order counts against a new order's reduction of the same leg (<see cref="Reduces"/>): a
+    /// reduce-only order or one closing a hedge-mode leg can never take the leg through zero (the venue expires or caps
+    /// it once the position is gone), so it does not make the new order flip the position; an ordinary order on the
+    /// closing side can, and counts.
+    /// </summary>
+    public static bool CountsAsPendingReduction(OrderSpec other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return !other.ReduceOnly && !ClosesHedgeLeg(other);
+    }
+
+    /// <summary>A sell on a hedge-mode long leg or a buy on a short leg: it closes the leg and cannot open the other side.</summary>
+    public static bool ClosesHedgeLeg(OrderSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return (spec.PositionSide == PositionSide.Long && spec.Side == OrderSide.Sell)
+            || (spec.PositionSide == PositionSide.Short && spec.Side == OrderSide.Buy);
     }
 
     /// <summary>The price the order is valued at (limit, stop, activation, else the reference price), or null.</summary>

@@ -1,9 +1,11 @@
+using Oms.Observability;
+
 namespace Oms.Grains;
 
 // The risk engine inside the account grain: the pre-trade check set on the submit path (inside the single-writer turn,
 // so two orders on one account can never jointly pass an account limit), the firm exposure reservation, the account's
 // own book (positions from its fills, open orders, marks), equity, position sizing, automatic stop-loss and flatten.
-public sealed partial class AccountGrain : IAccountRiskGrain
+public sealed partial class AccountGrain : IAccountRiskGrain, ILifecycleParticipant<IGrainLifecycle>
 {
     /// <summary>Who the order history names for the automatic stop-loss.</summary>
     public const string StopLossRequester = "risk-engine:stop-loss";
@@ -102,7 +104,9 @@ public sealed partial class AccountGrain : IAccountRiskGrain
             if (other.StrategyTag is { } tag && spec.StrategyTag is not null && string.Equals(tag, spec.StrategyTag, StringComparison.Ordinal)) strategyOpen++;
             if (exclude is { } skip && order.ClientOrderId == skip) continue;
             var leaves = order.LeavesQuantity;
-            if (other.Instrument == spec.Instrument && other.PositionSide == spec.PositionSide && other.Side == spec.Side) pendingReduction += leaves;
+            // Reduce-only and hedge-closing orders (a bracket's other exit leg) cannot flip the leg with this order: not counted.
+            if (other.Instrument == spec.Instrument && other.PositionSide == spec.PositionSide && other.Side == spec.Side
+                && PreTradeRiskEngine.CountsAsPendingReduction(other)) pendingReduction += leaves;
             if (book is null) continue;
 
             var reduceOnly = other.ReduceOnly;
@@ -283,6 +287,7 @@ public sealed partial class AccountGrain : IAccountRiskGrain
         {
             _logger.LogError(ex, "Account {Account} could not join the firm risk book; keeping firm policy version {Version}", _account, R.FirmPolicy.Version);
         }
+        if (S.Provisioned) PublishRiskGauges();
     }
 
     public async Task ApplyFirmPolicyAsync(RiskPolicy firmPolicy)
@@ -293,16 +298,17 @@ public sealed partial class AccountGrain : IAccountRiskGrain
         R.FirmPolicy = firmPolicy;
         if (!S.Provisioned) return;
         await PersistAsync();
+        PublishRiskGauges();
         _logger.LogInformation("Account {Account} applied firm policy version {Version} ({State})", _account, firmPolicy.Version, firmPolicy.TradingState);
         await ReportExposureToFirmAsync();
     }
 
     /// <summary>Sends the account's current exposure to the firm (one-way) while the firm has an exposure limit.</summary>
-    private async Task ReportExposureToFirmAsync()
+    private async Task ReportExposureToFirmAsync((Exposure Exposure, List<InstrumentId> Unvalued)? measured = null)
     {
         var firm = R.FirmPolicy.Limits;
         if (firm.MaxGrossExposure is null && firm.MaxNetExposure is null) return;
-        var (exposure, unvalued) = CurrentExposure();
+        var (exposure, unvalued) = measured ?? CurrentExposure();
         if (unvalued.Count > 0) return; // the firm keeps the last claim it could value
         try
         {
@@ -339,6 +345,37 @@ public sealed partial class AccountGrain : IAccountRiskGrain
         }
         return (exposure, unvalued);
     }
+
+    // ------------------------------------------------------------------ gauges
+
+    /// <summary>
+    /// Reports the account's worst-case exposure and its trading state in force (the stricter of the account's and the
+    /// firm's) on the account gauges (<c>OmsTelemetry.AccountRisk</c>, tag: account only). Refreshed after every
+    /// venue-event batch (acks, fills, cancels), every policy change and on activation; lines nothing can value are
+    /// left out, as in <see cref="GetExposureAsync"/>.
+    /// </summary>
+    private void PublishRiskGauges(Exposure? measured = null)
+    {
+        try
+        {
+            var exposure = measured ?? CurrentExposure().Exposure;
+            var state = (TradingState)Math.Max((int)S.Policy.TradingState, (int)R.FirmPolicy.TradingState);
+            OmsTelemetry.AccountRisk.SetExposure(_account.Value, (double)exposure.Gross, (double)exposure.Net);
+            OmsTelemetry.AccountRisk.SetTradingState(_account.Value, (int)state);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogWarning(ex, "Account {Account} could not report its risk gauges", _account);
+        }
+    }
+
+    /// <summary>Stops reporting the account's gauges on this silo when the activation ends (the next activation reports again).</summary>
+    void ILifecycleParticipant<IGrainLifecycle>.Participate(IGrainLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(AccountGrain) + ".RiskGauges", GrainLifecycleStage.Activate, _ => Task.CompletedTask, _ =>
+        {
+            if (_account.Value is not null) OmsTelemetry.AccountRisk.RemoveExposure(_account.Value);
+            return Task.CompletedTask;
+        });
 
     // ------------------------------------------------------------------ venue events and policy hooks
 
@@ -388,7 +425,9 @@ public sealed partial class AccountGrain : IAccountRiskGrain
         var changed = _legsChanged.ToArray();
         _legsChanged.Clear();
         if (S.Policy.Limits.StopLoss is not null && changed.Length > 0) await MaintainProtectiveStopsAsync(changed);
-        await ReportExposureToFirmAsync();
+        var exposure = CurrentExposure();
+        PublishRiskGauges(exposure.Exposure);
+        await ReportExposureToFirmAsync(exposure);
         if (S.Policy.Limits.WatchesEquity)
         {
             try
@@ -406,6 +445,7 @@ public sealed partial class AccountGrain : IAccountRiskGrain
     private async Task OnRiskPolicyAppliedAsync()
     {
         if (!S.Provisioned || _poisoned) return;
+        PublishRiskGauges();
         var legs = S.NetPositions.Where(p => p.Value != 0m).Select(p => p.Key).Concat(R.ProtectiveStops.Keys).Distinct().ToArray();
         if (legs.Length > 0) await MaintainProtectiveStopsAsync(legs);
     }

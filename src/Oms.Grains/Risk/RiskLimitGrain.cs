@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Oms.Observability;
 using Orleans.Serialization.Invocation;
 
 namespace Oms.Grains;
@@ -71,6 +72,13 @@ public sealed class RiskLimitGrain : Grain, IRiskLimitGrain, IRemindable
         {
             await SyncReminderAsync();
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // This silo no longer hosts the equity watch: stop reporting it (the next activation reports again).
+        if (_account is not null) OmsTelemetry.AccountRisk.RemoveEquity(Key);
+        return Task.CompletedTask;
     }
 
     public Task<RiskPolicy> GetPolicyAsync() => Task.FromResult(_committed);
@@ -207,6 +215,7 @@ public sealed class RiskLimitGrain : Grain, IRiskLimitGrain, IRemindable
     {
         var before = S.Watermark;
         var after = before.Observe(equity.Equity, equity.At);
+        PublishEquity(after);
         if (ReferenceEquals(before, after)) return;
         _lastEquity = equity;
         S.Watermark = after;
@@ -265,6 +274,13 @@ public sealed class RiskLimitGrain : Grain, IRiskLimitGrain, IRemindable
         }
     }
 
+    /// <summary>Reports the watch's equity, high-water mark and drawdown on the account gauges (see <c>OmsTelemetry.AccountRisk</c>).</summary>
+    private void PublishEquity(EquityWatermark watermark)
+    {
+        if (watermark.LastEquity is not { } equity || watermark.HighWaterMark is not { } mark) return;
+        OmsTelemetry.AccountRisk.SetEquity(Key, (double)equity, (double)mark, (double)(watermark.DrawdownPercent / 100m));
+    }
+
     private EquityStatus Status()
     {
         var watermark = S.Watermark;
@@ -289,6 +305,7 @@ public sealed class RiskLimitGrain : Grain, IRiskLimitGrain, IRemindable
     private async Task SyncReminderAsync()
     {
         var wanted = _account is not null && S.Limits.WatchesEquity ? _options.EquityCheckPeriod : (TimeSpan?)null;
+        if (wanted is null && _account is not null) OmsTelemetry.AccountRisk.RemoveEquity(Key);
         if (wanted == S.ReminderPeriod) return;
         try
         {

@@ -262,4 +262,55 @@ public sealed class PreTradeRiskEngineTests
         Assert.Null(within);
         Assert.Null(net); // the firm's net falls from 40000 to 39000: reducing passes even above the limit
     }
+
+    [Fact]
+    public void Both_exit_legs_of_a_bracket_each_sized_to_the_whole_position_pass_reduce_only_and_the_reducing_state()
+    {
+        // One-way 1 BTC long: a reduce-only stop-loss for 1 BTC already rests; the take-profit for 1 BTC is judged
+        // against the position alone (the siblings cannot both fill: the venue expires the second once flat).
+        var stopLoss = new OrderSpec { Instrument = BtcPerp, Side = OrderSide.Sell, Type = OrderType.StopMarket, Quantity = 1m, StopPrice = 57000m, ReduceOnly = true };
+        var takeProfit = Limit(BtcPerp, OrderSide.Sell, 1m, 63000m, reduceOnly: true);
+        var book = new RiskBook([Line(BtcPerp, 1m, 60000m)]);
+        var limits = new RiskLimits { MaxGrossExposure = 10000m, PriceBandPercent = 10m };
+
+        var reduces = PreTradeRiskEngine.Reduces(takeProfit, 1m, pendingReduction: 0m, 60000m);
+        var denial = Check(Request(takeProfit, limits, book: book, state: TradingState.Reducing, reduces: reduces));
+        var stopDenial = Check(Request(stopLoss, limits, book: book, state: TradingState.Reducing, reduces: PreTradeRiskEngine.Reduces(stopLoss, 1m, 1m, 60000m)));
+
+        Assert.True(reduces);
+        Assert.Null(denial);
+        Assert.Null(stopDenial);
+        Assert.False(PreTradeRiskEngine.CountsAsPendingReduction(stopLoss));
+    }
+
+    [Fact]
+    public void Hedge_mode_exit_legs_close_the_leg_and_count_as_reducing_whatever_else_rests()
+    {
+        // Hedge mode, LONG leg 1 BTC: sells on the long leg close it; a resting 1 BTC closing stop does not make the
+        // take-profit a flip, but a closing limit larger than the leg is still refused with the numbers.
+        var takeProfit = Limit(BtcPerp, OrderSide.Sell, 1m, 63000m, positionSide: PositionSide.Long);
+        var tooLarge = Limit(BtcPerp, OrderSide.Sell, 1.5m, 63000m, positionSide: PositionSide.Long);
+        var book = new RiskBook([Line(BtcPerp, 1m, 60000m, leg: PositionSide.Long)]);
+
+        var passes = Check(Request(takeProfit, book: book, state: TradingState.Reducing, mode: PositionMode.Hedge,
+            reduces: PreTradeRiskEngine.Reduces(takeProfit, 1m, pendingReduction: 1m, 60000m)));
+        var refused = Check(Request(tooLarge, book: book, state: TradingState.Reducing, mode: PositionMode.Hedge,
+            reduces: PreTradeRiskEngine.Reduces(tooLarge, 1m, 0m, 60000m)));
+
+        Assert.Null(passes);
+        AssertDenial(refused, DenialCode.ReduceOnlyWouldIncrease, 1m, 1.5m, "BTC", "closing (Long leg) Sell order of 1.5 BTC");
+        Assert.False(PreTradeRiskEngine.CountsAsPendingReduction(takeProfit));
+    }
+
+    [Fact]
+    public void An_ordinary_order_that_could_flip_the_position_with_another_resting_one_does_not_reduce()
+    {
+        // 1 BTC long with an ordinary 0.6 BTC sell resting: another ordinary 0.6 sell could take it to -0.2.
+        var sell = Limit(BtcPerp, OrderSide.Sell, 0.6m, 60000m);
+
+        Assert.True(PreTradeRiskEngine.CountsAsPendingReduction(sell));
+        Assert.False(PreTradeRiskEngine.Reduces(sell, 1m, pendingReduction: 0.6m, 60000m));
+        Assert.True(PreTradeRiskEngine.Reduces(sell, 1m, pendingReduction: 0.4m, 60000m));
+        Assert.False(PreTradeRiskEngine.Reduces(Limit(BtcPerp, OrderSide.Buy, 0.1m, 60000m), 1m, 0m, 60000m));
+    }
 }
