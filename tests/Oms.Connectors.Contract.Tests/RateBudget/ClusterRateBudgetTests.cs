@@ -65,11 +65,13 @@ public sealed class ClusterRateBudgetTests(TwoSiloClusterFixture cluster) : ICla
         var scope = new RateLimitScope(RateLimitKind.Orders, $"spot:account:{Guid.NewGuid():N}");
         var (a, b) = (Budget(0, limit: 100), Budget(1, limit: 100));
 
+        // Each silo leases its first slice (one silo may lease a large slice at once, so a race alone need not give both a share).
+        Assert.True(await DrawAsync(a, scope, RatePriority.Normal), "silo A could not draw from a fresh budget");
+        Assert.True(await DrawAsync(b, scope, RatePriority.Normal), "silo B could not draw while silo A held a lease");
         var granted = await Task.WhenAll(DrawUntilExhaustedAsync(a, scope, RatePriority.Normal), DrawUntilExhaustedAsync(b, scope, RatePriority.Normal));
 
         // 100 × 0.9 utilization cap × (1 − 0.1 reserve) = 81 for new risk, across both silos, exactly.
-        Assert.Equal(81, granted.Sum());
-        Assert.True(granted.All(g => g > 0), $"both silos should have drawn: {string.Join(", ", granted)}");
+        Assert.Equal(81, granted.Sum() + 2);
         var reserve = await Task.WhenAll(DrawUntilExhaustedAsync(a, scope, RatePriority.RiskReducing), DrawUntilExhaustedAsync(b, scope, RatePriority.RiskReducing));
         Assert.Equal(9, reserve.Sum());
         var status = await cluster.Cluster.GrainFactory.GetGrain<IRateBudgetGrain>(scope.ToString()).GetStatusAsync();
