@@ -199,13 +199,7 @@ public static class FuturesJson
     {
         w.WriteStartObject();
         WriteAccountTotals(w, a);
-        w.WriteStartArray("assets");
-        foreach (var asset in a.Assets)
-        {
-            WriteAccountAsset(w, asset, marginAvailable: null);
-        }
-
-        w.WriteEndArray();
+        w.WriteArray("assets", a.Assets, static (w, asset) => WriteAccountAsset(w, asset, marginAvailable: null));
         w.WriteStartArray("positions");
         foreach (var p in a.Positions)
         {
@@ -240,13 +234,7 @@ public static class FuturesJson
         w.WriteBoolean("multiAssetsMargin", false);
         w.WriteNumber("tradeGroupId", -1);
         WriteAccountTotals(w, a);
-        w.WriteStartArray("assets");
-        foreach (var asset in a.Assets)
-        {
-            WriteAccountAsset(w, asset, marginAvailable: true);
-        }
-
-        w.WriteEndArray();
+        w.WriteArray("assets", a.Assets, static (w, asset) => WriteAccountAsset(w, asset, marginAvailable: true));
         w.WriteStartArray("positions");
         foreach (var p in a.Positions)
         {

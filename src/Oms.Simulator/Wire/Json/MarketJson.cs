@@ -27,13 +27,7 @@ public static class MarketJson
             WriteRateLimitRules(w, rules, spot);
             w.WriteStartArray("exchangeFilters");
             w.WriteEndArray();
-            w.WriteStartArray("symbols");
-            foreach (var s in symbols)
-            {
-                WriteSpotSymbol(w, s);
-            }
-
-            w.WriteEndArray();
+            w.WriteArray("symbols", symbols, WriteSpotSymbol);
         }
         else
         {
@@ -52,13 +46,7 @@ public static class MarketJson
             }
 
             w.WriteEndArray();
-            w.WriteStartArray("symbols");
-            foreach (var s in symbols)
-            {
-                WriteFuturesSymbol(w, s);
-            }
-
-            w.WriteEndArray();
+            w.WriteArray("symbols", symbols, WriteFuturesSymbol);
             w.WriteString("timezone", "UTC");
         }
 
@@ -204,16 +192,8 @@ public static class MarketJson
         w.WriteEndArray();
     }
 
-    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            w.WriteStringValue(value);
-        }
-
-        w.WriteEndArray();
-    }
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values) =>
+        w.WriteArray(name, values, static (w, value) => w.WriteStringValue(value));
 
     /// <summary>GET depth: spot <c>{lastUpdateId,bids,asks}</c>; futures adds <c>E</c> and <c>T</c>.</summary>
     public static void WriteDepth(Utf8JsonWriter w, OrderBookSnapshot book, bool futures, SymbolFormat f)
