@@ -406,26 +406,22 @@ public static class MarketJson
     /// <summary>Partial book depth: spot <c>{lastUpdateId,bids,asks}</c>; futures a depthUpdate-shaped top-N snapshot.</summary>
     public static void WritePartialDepth(Utf8JsonWriter w, MarketKind market, string symbol, OrderBookSnapshot book, long previousUpdateId, long eventTime, SymbolFormat f)
     {
-        w.WriteStartObject();
         if (market == MarketKind.Spot)
         {
-            w.WriteNumber("lastUpdateId", book.LastUpdateId);
-            WriteLevels(w, "bids", book.Bids, f);
-            WriteLevels(w, "asks", book.Asks, f);
-        }
-        else
-        {
-            w.WriteString("e", "depthUpdate");
-            w.WriteNumber("E", eventTime);
-            w.WriteNumber("T", book.TransactionTime);
-            w.WriteString("s", symbol);
-            w.WriteNumber("U", previousUpdateId + 1);
-            w.WriteNumber("u", book.LastUpdateId);
-            w.WriteNumber("pu", previousUpdateId);
-            WriteLevels(w, "b", book.Bids, f);
-            WriteLevels(w, "a", book.Asks, f);
+            WriteDepth(w, book, futures: false, f);
+            return;
         }
 
+        w.WriteStartObject();
+        w.WriteString("e", "depthUpdate");
+        w.WriteNumber("E", eventTime);
+        w.WriteNumber("T", book.TransactionTime);
+        w.WriteString("s", symbol);
+        w.WriteNumber("U", previousUpdateId + 1);
+        w.WriteNumber("u", book.LastUpdateId);
+        w.WriteNumber("pu", previousUpdateId);
+        WriteLevels(w, "b", book.Bids, f);
+        WriteLevels(w, "a", book.Asks, f);
         w.WriteEndObject();
     }
 
