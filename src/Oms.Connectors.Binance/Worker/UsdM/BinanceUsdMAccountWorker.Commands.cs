@@ -14,29 +14,57 @@ public sealed partial class BinanceUsdMAccountWorker
 
     private async Task HandleAsync(VenueCommand command, CancellationToken stop)
     {
-        var sessions = await WaitReadyAsync(stop).ConfigureAwait(false);
-        if (sessions is null)
+        // The command leases the sessions it uses: a rotation replacing them meanwhile retires them only once the
+        // command is done with them, so its key is never disposed under it.
+        BinanceUsdMSessions? sessions;
+        while (true)
         {
-            RefuseWithoutKey(command);
-            return;
+            sessions = await WaitReadyAsync(stop).ConfigureAwait(false);
+            if (sessions is null)
+            {
+                RefuseWithoutKey(command);
+                return;
+            }
+            if (sessions.TryAcquire()) break;
+            await Task.Yield();
         }
-        switch (command)
+        try
         {
-            case PlaceOrderCommand place:
-                await PlaceAsync(sessions, place, stop).ConfigureAwait(false);
-                break;
-            case CancelOrderCommand cancel:
-                await CancelAsync(sessions, cancel, stop).ConfigureAwait(false);
-                break;
-            case AmendOrderCommand amend:
-                await AmendAsync(sessions, amend, stop).ConfigureAwait(false);
-                break;
-            case QueryOrderCommand query:
-                await QueryAsync(sessions, query, stop).ConfigureAwait(false);
-                break;
-            default:
-                _logger.LogError("Account {Account}: command {Command} is not supported by the Binance USD-M connector", Account, command.GetType().Name);
-                break;
+            switch (command)
+            {
+                case PlaceOrderCommand place:
+                    await PlaceAsync(sessions, place, stop).ConfigureAwait(false);
+                    break;
+                case CancelOrderCommand cancel:
+                    await CancelAsync(sessions, cancel, stop).ConfigureAwait(false);
+                    break;
+                case AmendOrderCommand amend:
+                    await AmendAsync(sessions, amend, stop).ConfigureAwait(false);
+                    break;
+                case QueryOrderCommand query:
+                    await QueryAsync(sessions, query, stop).ConfigureAwait(false);
+                    break;
+                default:
+                    _logger.LogError("Account {Account}: command {Command} is not supported by the Binance USD-M connector", Account, command.GetType().Name);
+                    break;
+            }
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && stop.IsCancellationRequested))
+        {
+            // Never dropped: whether it reached the venue is unknown, so the order stays in flight and is queried.
+            _logger.LogError(ex, "Account {Account}: {Command} of order {ClientOrderId} failed unexpectedly; its outcome is unknown and it is queried",
+                Account, command.GetType().Name, command.ClientOrderId);
+            if (command is QueryOrderCommand) RequestReconcile($"unresolved outcome of {command.ClientOrderId}");
+            else OnFailure(command, RequestKind(command), new BinanceError
+            {
+                Kind = VenueErrorKind.UnknownOutcome,
+                Operation = $"send {command.GetType().Name} of {command.ClientOrderId} to Binance USD-M",
+                Reason = $"the connector failed while sending ({ex.GetType().Name}); the outcome is unknown",
+            }, command switch { CancelOrderCommand c => c.VenueOrderId, AmendOrderCommand a => a.VenueOrderId, _ => null });
+        }
+        finally
+        {
+            sessions.Release();
         }
     }
 

@@ -33,6 +33,7 @@ public sealed partial class BinanceUsdMAccountWorker
     private readonly Lock _gate = new();
     private readonly List<string> _reconcileReasons = [];
     private readonly List<Task> _loops = [];
+    private readonly List<Task> _retiring = [];
     private BinanceUsdMSessions? _sessions;
     private bool _rotationRequested;
     private string? _sessionReplacementReason;
@@ -239,7 +240,14 @@ public sealed partial class BinanceUsdMAccountWorker
         }
         Volatile.Write(ref _sessions, fresh);
         _shared.Metrics.Reconnected(Venue, reason);
-        await old.DisposeAsync().ConfigureAwait(false);
+        // Commands that took the old sessions before the switch finish on them (bounded): the old set closes after.
+        var retireWait = _shared.Context.Options.MaxRateBudgetWait + _shared.Context.Options.WebSocketRequestTimeout * 2;
+        var retiring = old.RetireAsync(retireWait, _shared.Time, stop);
+        lock (_gate)
+        {
+            _retiring.RemoveAll(t => t.IsCompleted);
+            _retiring.Add(retiring);
+        }
     }
 
     private void OnActivity(PoolActivityRecord record)
@@ -337,6 +345,9 @@ public sealed partial class BinanceUsdMAccountWorker
         {
         }
         _ready.TrySetResult(false);
+        Task[] retiring;
+        lock (_gate) retiring = [.. _retiring];
+        await Task.WhenAll(retiring).ConfigureAwait(false);
         if (Interlocked.Exchange(ref _sessions, null) is { } sessions) await sessions.DisposeAsync().ConfigureAwait(false);
         await _pump.DisposeAsync().ConfigureAwait(false);
         _logger.LogInformation("Account {Account}: Binance USD-M sessions closed in this silo", Account);
@@ -370,9 +381,20 @@ public sealed partial class BinanceUsdMAccountWorker
     }
 }
 
-/// <summary>One set of USD-M sessions of an account: key, WebSocket API pool and client, REST client, listenKey user-data stream.</summary>
+/// <summary>
+/// One set of USD-M sessions of an account: key, WebSocket API pool and client, REST client, listenKey user-data
+/// stream. Commands lease the set while they use it: a replaced set is retired only once its leases are returned
+/// (bounded), and its key is disposed only when no command can still sign with it.
+/// </summary>
 internal sealed class BinanceUsdMSessions : IAsyncDisposable
 {
+    private readonly Lock _gate = new();
+    private TaskCompletionSource? _idle;
+    private int _leases;
+    private bool _retired;
+    private bool _poolDisposed;
+    private bool _credentialsDisposed;
+
     public BinanceUsdMSessions(BinanceUsdMWorkerShared shared, AccountId account, BinanceCredentials credentials, IUsdMUserDataListener listener,
         UsdMUserDataParser parser)
     {
@@ -389,10 +411,68 @@ internal sealed class BinanceUsdMSessions : IAsyncDisposable
     public BinanceUsdMRestClient Rest { get; }
     public BinanceUsdMUserDataStream UserData { get; }
 
+    /// <summary>Leases the sessions for one command; false once they were replaced (use the current ones instead).</summary>
+    public bool TryAcquire()
+    {
+        lock (_gate)
+        {
+            if (_retired) return false;
+            _leases++;
+            return true;
+        }
+    }
+
+    /// <summary>Returns a lease; the last one of replaced sessions lets their retirement finish.</summary>
+    public void Release()
+    {
+        bool disposeCredentials;
+        lock (_gate)
+        {
+            _leases--;
+            if (_leases > 0) return;
+            _idle?.TrySetResult();
+            disposeCredentials = _poolDisposed && !_credentialsDisposed;
+            _credentialsDisposed |= disposeCredentials;
+        }
+        if (disposeCredentials) Credentials.Dispose();
+    }
+
+    /// <summary>
+    /// Takes no new leases and waits (up to <paramref name="wait"/>) for the commands still using these sessions, so
+    /// what they sent completes here, then closes them. A command still holding a lease after the wait keeps the key
+    /// usable (its requests in flight end as unknown outcomes that a query resolves).
+    /// </summary>
+    public async Task RetireAsync(TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    {
+        Task idle;
+        lock (_gate)
+        {
+            _retired = true;
+            idle = _leases == 0 ? Task.CompletedTask : (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+        try
+        {
+            await idle.WaitAsync(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // Closing anyway; the key stays until the last lease is returned.
+        }
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        lock (_gate) _retired = true;
         await UserData.DisposeAsync().ConfigureAwait(false);
         await Pool.DisposeAsync().ConfigureAwait(false);
-        Credentials.Dispose();
+        bool disposeCredentials;
+        lock (_gate)
+        {
+            _poolDisposed = true;
+            disposeCredentials = _leases == 0 && !_credentialsDisposed;
+            _credentialsDisposed |= disposeCredentials;
+        }
+        if (disposeCredentials) Credentials.Dispose();
     }
 }
