@@ -195,6 +195,8 @@ public sealed class SigningTests
 
         Assert.DoesNotContain(Samples.SpotDocSecret, text, StringComparison.Ordinal);
         Assert.DoesNotContain(Samples.SpotDocApiKey, text, StringComparison.Ordinal);
-        Assert.Contains("vmPU", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Samples.SpotDocApiKey[..4], text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Samples.SpotDocApiKey[^4..], text, StringComparison.Ordinal);
+        Assert.Contains("apiKey=***", text, StringComparison.Ordinal);
     }
 }

@@ -115,7 +115,7 @@ public sealed class Ed25519Signer : IBinanceSigner
     public override string ToString() => "Ed25519Signer(private key redacted)";
 }
 
-/// <summary>An account's API key and its signer. <see cref="ToString"/> never shows the secret.</summary>
+/// <summary>An account's API key and its signer. <see cref="ToString"/> shows neither the secret nor any part of the API key (the secret store treats both as secrets).</summary>
 public sealed class BinanceCredentials : IDisposable
 {
     public BinanceCredentials(string apiKey, IBinanceSigner signer)
@@ -137,6 +137,5 @@ public sealed class BinanceCredentials : IDisposable
 
     public void Dispose() => Signer.Dispose();
 
-    public override string ToString() =>
-        $"BinanceCredentials(apiKey={(ApiKey.Length > 8 ? $"{ApiKey[..4]}…{ApiKey[^4..]}" : "…")}, {KeyType}, secret redacted)";
+    public override string ToString() => $"BinanceCredentials(apiKey=***, {KeyType}, secret redacted)";
 }
