@@ -35,9 +35,7 @@ public sealed partial class SimExchange
                 LockAsset = lockAsset,
                 Locked = lockAmount,
             };
-            var balance = account.Balance(lockAsset);
-            balance.Free -= lockAmount;
-            balance.Locked += lockAmount;
+            account.Balance(lockAsset).Lock(lockAmount);
             ExecuteSpotOrder(spot, order);
             return;
         }

@@ -600,9 +600,7 @@ public sealed partial class SimExchange
             LockAsset = lockAsset,
             Locked = lockAmount,
         };
-        var balance = account.Balance(lockAsset);
-        balance.Free -= lockAmount;
-        balance.Locked += lockAmount;
+        account.Balance(lockAsset).Lock(lockAmount);
         TouchSpotAsset(account, lockAsset);
         RegisterSpotOrder(order);
         return order;
@@ -731,9 +729,7 @@ public sealed partial class SimExchange
 
         if (order.Locked != 0)
         {
-            var balance = order.Account.Balance(order.LockAsset);
-            balance.Locked -= order.Locked;
-            balance.Free += order.Locked;
+            order.Account.Balance(order.LockAsset).Unlock(order.Locked);
             order.Locked = 0;
             TouchSpotAsset(order.Account, order.LockAsset);
         }
@@ -883,9 +879,7 @@ public sealed partial class SimExchange
             return;
         }
 
-        var balance = order.Account.Balance(order.LockAsset);
-        balance.Locked -= amount;
-        balance.Free += amount;
+        order.Account.Balance(order.LockAsset).Unlock(amount);
         order.Locked -= amount;
         TouchSpotAsset(order.Account, order.LockAsset);
     }

@@ -4,6 +4,20 @@ internal sealed class SpotBalance
 {
     public decimal Free;
     public decimal Locked;
+
+    /// <summary>Reserves <paramref name="amount"/> for an order: free → locked.</summary>
+    public void Lock(decimal amount)
+    {
+        Free -= amount;
+        Locked += amount;
+    }
+
+    /// <summary>Releases <paramref name="amount"/> of an order's reservation: locked → free.</summary>
+    public void Unlock(decimal amount)
+    {
+        Locked -= amount;
+        Free += amount;
+    }
 }
 
 internal sealed class SpotSymbolState
