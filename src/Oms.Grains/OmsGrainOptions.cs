@@ -8,19 +8,25 @@ public sealed class OmsGrainOptions
 {
     public const string SectionName = "Oms:Grains";
 
-    /// <summary>How many closed (terminal) orders an account keeps besides its open orders; the oldest closed are evicted.</summary>
+    /// <summary>
+    /// No longer used: an account keeps no closed orders in its state (they move to the <see cref="IExecutionReportJournal"/>
+    /// after the write that closed them, and stay queryable there). Kept so existing configuration still binds.
+    /// </summary>
     public int ClosedOrderRetention { get; set; } = 2000;
 
-    /// <summary>How many of the most recent execution reports an account keeps in its state for stream resume.</summary>
+    /// <summary>
+    /// How many of the most recent execution reports an account keeps in memory for stream resume (older ones are read
+    /// from the journal), and the most reports its state holds while the journal is unreachable.
+    /// </summary>
     public int ExecutionReportRingCapacity { get; set; } = 512;
 
     /// <summary>
-    /// How many trade keys an account remembers for fills whose order it does not know (or no longer keeps),
-    /// so replays of those fills are recognised as duplicates before they reach the outbox. Every write carries them
-    /// (about 35 bytes each), so the default is moderate: the position grains, which remember
-    /// <see cref="PositionTradeIdRetention"/> trade ids per instrument, are the authoritative de-duplication.
+    /// The account's hot de-duplication window: keys of fills no open order holds any more (closed orders', unknown
+    /// orders'), about 50 bytes each in every state write. A fill key that left the window is still recognised: a fill
+    /// at or before the newest time that left it is checked against the journal's fill index before it is applied. So
+    /// the window only saves journal look-ups for replays of recent fills; it does not bound correctness.
     /// </summary>
-    public int RecentTradeKeyRetention { get; set; } = 2000;
+    public int RecentTradeKeyRetention { get; set; } = 256;
 
     /// <summary>How many applied trade ids a position remembers for de-duplication (the most recent ones).</summary>
     public int PositionTradeIdRetention { get; set; } = 10_000;

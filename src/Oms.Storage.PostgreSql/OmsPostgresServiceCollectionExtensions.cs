@@ -13,7 +13,9 @@ public static class OmsPostgresServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="OmsPostgresOptions"/> (validated at start), the shared <see cref="OmsPostgresDataSource"/>,
     /// <see cref="PostgresMigrator"/>, <see cref="PostgresJournal"/>, <see cref="IEventJournal"/> (a <see cref="GroupCommitJournal"/>
-    /// over it unless <see cref="OmsPostgresOptions.JournalGroupCommit"/> is off) and, for
+    /// over it unless <see cref="OmsPostgresOptions.JournalGroupCommit"/> is off), the account grains'
+    /// <see cref="Oms.Grains.IExecutionReportJournal"/> (<see cref="PostgresExecutionReportJournal"/>, replacing the in-memory
+    /// default; it needs the Orleans serializer, so a host resolving it runs Orleans) and, for
     /// <see cref="OmsPostgresOptions.ApplyMigrationsOnStart"/>, the start-up migration before every hosted service.
     /// </summary>
     public static IServiceCollection AddOmsPostgres(this IServiceCollection services, Action<OmsPostgresOptions> configure)
@@ -54,6 +56,13 @@ public static class OmsPostgresServiceCollectionExtensions
             sp.GetRequiredService<IOptions<OmsPostgresOptions>>().Value.JournalGroupCommit
                 ? new GroupCommitJournal(sp.GetRequiredService<PostgresJournal>(), sp.GetRequiredService<ILogger<GroupCommitJournal>>())
                 : sp.GetRequiredService<PostgresJournal>());
+        // The account grains' journal (history, closed orders, fill keys) on PostgreSQL, shared by every silo: it
+        // replaces the per-silo in-memory default whether AddOmsGrains ran before or after this call.
+        services.RemoveAll<Oms.Grains.IExecutionReportJournal>();
+        services.AddSingleton<Oms.Grains.IExecutionReportJournal>(sp => new PostgresExecutionReportJournal(
+            sp.GetRequiredService<OmsPostgresDataSource>().DataSource,
+            sp.GetRequiredService<Orleans.Serialization.Serializer>(),
+            sp.GetRequiredService<ILogger<PostgresExecutionReportJournal>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, PostgresMigrationHostedService>());
         return services;
     }

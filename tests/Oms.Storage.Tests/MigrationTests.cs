@@ -9,7 +9,7 @@ public sealed class MigrationTests(EmptyDatabaseFixture fixture) : IClassFixture
     private static readonly string[] Tables =
     [
         "orleansquery", "orleansmembershipversiontable", "orleansmembershiptable", "orleansstorage",
-        "orleansreminderstable", "oms_journal", "schema_migrations",
+        "orleansreminderstable", "oms_journal", "oms_execution_reports", "oms_archived_orders", "oms_fill_keys", "schema_migrations",
     ];
 
     [Fact]
@@ -18,7 +18,7 @@ public sealed class MigrationTests(EmptyDatabaseFixture fixture) : IClassFixture
         var versions = SchemaMigrations.Embedded.Select(m => m.Version).ToList();
 
         Assert.Equal(Enumerable.Range(1, versions.Count), versions);
-        Assert.Equal(5, SchemaMigrations.LatestVersion);
+        Assert.Equal(6, SchemaMigrations.LatestVersion);
         Assert.All(SchemaMigrations.Embedded, m => Assert.Matches("^[0-9a-f]{64}$", m.Checksum));
     }
 

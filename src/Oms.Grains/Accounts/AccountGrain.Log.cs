@@ -53,11 +53,17 @@ public sealed partial class AccountGrain
         [LoggerMessage(1030, LogLevel.Warning, "Account {Account} could not append reports {From}-{To} to the journal; will retry")]
         public static partial void JournalAppendFailed(ILogger logger, Exception exception, AccountId account, long from, long to);
 
-        [LoggerMessage(1031, LogLevel.Error, "Account {Account} lost reports {From}-{To} for the journal: they left the ring before an append succeeded")]
+        [LoggerMessage(1031, LogLevel.Error, "Account {Account} lost reports {From}-{To} for the journal: they left the backlog before an append succeeded")]
         public static partial void JournalGap(ILogger logger, AccountId account, long from, long to);
 
         [LoggerMessage(1032, LogLevel.Warning, "Account {Account} could not read the journal after sequence {After}")]
         public static partial void JournalReadFailed(ILogger logger, Exception exception, AccountId account, long after);
+
+        [LoggerMessage(1033, LogLevel.Warning, "Account {Account} could not archive {Orders} closed orders and {Fills} fill keys in the journal; they stay in the hot state and will be retried")]
+        public static partial void ArchiveFailed(ILogger logger, Exception exception, AccountId account, int orders, int fills);
+
+        [LoggerMessage(1034, LogLevel.Information, "Account {Account} brought archived order {ClientOrderId} ({Status}) back from the journal for a late venue event")]
+        public static partial void OrderRehydrated(ILogger logger, AccountId account, ClientOrderId clientOrderId, OrderStatus status);
 
         [LoggerMessage(1040, LogLevel.Warning, "Account {Account} ignored a {EventType} addressed to account {Other}")]
         public static partial void ForeignEvent(ILogger logger, AccountId account, AccountId other, string eventType);

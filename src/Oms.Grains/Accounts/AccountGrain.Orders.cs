@@ -19,6 +19,11 @@ public sealed partial class AccountGrain
         {
             return new SubmitOrderResult(OrderSnapshot.From(existing.Order), Created: false);
         }
+        // A closed order's id is in the journal: the same answer, however long ago it closed.
+        if (requested is { } archivedId && S.Provisioned && await FindArchivedAsync(archivedId, "check the client order id") is { } archived)
+        {
+            return new SubmitOrderResult(OrderSnapshot.From(archived.Order), Created: false);
+        }
 
         var now = _clock.GetUtcNow();
         if (!S.Provisioned)
@@ -92,7 +97,13 @@ public sealed partial class AccountGrain
     {
         ThrowIfPoisoned();
         ArgumentNullException.ThrowIfNull(command);
-        if (Find(command.ClientOrderId, out var record) is { } notFound) return new OrderCommandResult(null, notFound);
+        if (Find(command.ClientOrderId, out var record) is { } notFound)
+        {
+            // A closed order is in the journal: it can no longer be cancelled, and the answer says why.
+            return await FindArchivedForCommandAsync(command.ClientOrderId, notFound) is { } closed
+                ? new OrderCommandResult(OrderSnapshot.From(closed), NotCancelable(closed, null))
+                : new OrderCommandResult(null, notFound);
+        }
         var order = record!.Order;
         var update = order.RequestCancel(_clock.GetUtcNow());
         switch (update.Outcome)
@@ -172,7 +183,13 @@ public sealed partial class AccountGrain
     {
         ThrowIfPoisoned();
         ArgumentNullException.ThrowIfNull(command);
-        if (Find(command.ClientOrderId, out var record) is { } notFound) return new OrderCommandResult(null, notFound);
+        if (Find(command.ClientOrderId, out var record) is { } notFound)
+        {
+            return await FindArchivedForCommandAsync(command.ClientOrderId, notFound) is { } closed
+                ? new OrderCommandResult(OrderSnapshot.From(closed), new Denial(DenialCode.OrderNotAmendable,
+                    $"order {closed.ClientOrderId} is {closed.Status} and can no longer be amended"))
+                : new OrderCommandResult(null, notFound);
+        }
         var order = record!.Order;
         if (!order.IsOpen)
         {
@@ -234,7 +251,8 @@ public sealed partial class AccountGrain
         while (true)
         {
             var id = ClientOrderIds.Create(config.Venue, config.ClientOrderIdPrefix, _accountHash, S.NextClientOrderNumber++);
-            // A strategy may have chosen an id of the same shape; never hand out one that is taken.
+            // A strategy may have chosen an id of the same shape; never hand out one that is taken. (A chosen id of this
+            // shape also moves the counter past it, see AddOrder, so ids of archived orders are never handed out again.)
             if (!S.Orders.ContainsKey(id)) return id;
         }
     }
@@ -243,36 +261,31 @@ public sealed partial class AccountGrain
     {
         var record = new OrderRecord { Order = order, CreatedSequence = S.LastSequence + 1, RequestedBy = requestedBy };
         S.Orders[order.ClientOrderId] = record;
+        if (ClientOrderIds.TryParseNumber(order.ClientOrderId, S.Config!.Venue, S.Config.ClientOrderIdPrefix, _accountHash, out var number)
+            && number >= S.NextClientOrderNumber)
+        {
+            // A chosen id of the generated shape: generated ids continue after it.
+            S.NextClientOrderNumber = number + 1;
+        }
         return record;
     }
 
-    /// <summary>Keeps the closed-order list in step with an order's status and evicts the oldest closed orders.</summary>
+    /// <summary>
+    /// Keeps the archive queue in step with an order's status: an order that closed waits in the hot state until the
+    /// journal has archived it (after the write, <see cref="ArchiveClosedAsync"/>).
+    /// </summary>
     private void TrackClosure(OrderRecord record, bool wasOpen)
     {
         var isOpen = record.Order.IsOpen;
         if (wasOpen && !isOpen)
         {
             S.ClosedOrders.Add(record.Order.ClientOrderId);
-            EvictClosedOrders();
         }
         else if (!wasOpen && isOpen)
         {
             // Venue truth re-opened a closed order (a fill after a rejection).
             S.ClosedOrders.Remove(record.Order.ClientOrderId);
         }
-    }
-
-    private void EvictClosedOrders()
-    {
-        var excess = S.ClosedOrders.Count - _options.ClosedOrderRetention;
-        if (excess <= 0) return;
-        for (var i = 0; i < excess; i++)
-        {
-            if (!S.Orders.Remove(S.ClosedOrders[i], out var evicted)) continue;
-            // The evicted order's fills stay recognisable as duplicates for a while longer.
-            foreach (var key in evicted.FillKeys) RememberTradeKey(key);
-        }
-        S.ClosedOrders.RemoveRange(0, excess);
     }
 
     private Denial? Find(ClientOrderId clientOrderId, out OrderRecord? record)
@@ -284,6 +297,13 @@ public sealed partial class AccountGrain
             return new Denial(DenialCode.OrderNotFound, $"account {_account} has no order with client order id '{clientOrderId}'");
         }
         return null;
+    }
+
+    /// <summary>The archived order behind a hot-state miss (only when the miss was "not found", not "not provisioned").</summary>
+    private async Task<Order?> FindArchivedForCommandAsync(ClientOrderId clientOrderId, Denial miss)
+    {
+        if (miss.Code != DenialCode.OrderNotFound || clientOrderId.Value is null) return null;
+        return (await FindArchivedAsync(clientOrderId, "look up order"))?.Order;
     }
 
     private static Denial NotCancelable(Order order, string? error) =>

@@ -1,8 +1,10 @@
 namespace Oms.Grains;
 
-// Execution reports, persistence and the journal.
+// Execution reports, persistence and the journal (reports, closed orders, old fill keys).
 public sealed partial class AccountGrain
 {
+    /// <summary>The most recent published and unpublished reports in memory (not persisted), for stream reads.</summary>
+    private RingBuffer<ExecutionReport> _ring = new(1);
     /// <summary>Reports numbered in this activation whose state write has not returned yet.</summary>
     private readonly List<ExecutionReport> _unpublished = [];
     /// <summary>The last sequence whose state write returned: readers never see beyond it.</summary>
@@ -70,14 +72,14 @@ public sealed partial class AccountGrain
         return Batch(FromRing(first, count, published), published, first, truncated: true);
     }
 
-    private long FirstRetained(long published) => S.RecentReports.Count > 0 ? Math.Min(S.RecentReports[0].Sequence, published + 1) : published + 1;
+    private long FirstRetained(long published) => _ring.Count > 0 ? Math.Min(_ring.Oldest.Sequence, published + 1) : published + 1;
 
     private List<ExecutionReport> FromRing(long fromSequence, int count, long published)
     {
-        var ring = S.RecentReports;
+        var ring = _ring;
         var result = new List<ExecutionReport>(Math.Min(count, ring.Count));
         if (ring.Count == 0) return result;
-        var start = (int)Math.Max(0L, fromSequence - ring[0].Sequence);
+        var start = (int)Math.Max(0L, fromSequence - ring.Oldest.Sequence);
         for (var i = start; i < ring.Count && result.Count < count && ring[i].Sequence <= published; i++) result.Add(ring[i]);
         return result;
     }
@@ -90,27 +92,83 @@ public sealed partial class AccountGrain
         Truncated = truncated,
     };
 
-    /// <summary>Numbers an order event with the next sequence and keeps it in the ring (published after the write).</summary>
+    /// <summary>
+    /// Numbers an order event with the next sequence and keeps it in the in-memory ring and in the persisted journal
+    /// backlog (published after the write, journaled after that).
+    /// </summary>
     private void AddReport(OrderEvent orderEvent, Order order)
     {
         var report = new ExecutionReport(++S.LastSequence, orderEvent, OrderSnapshot.From(order));
+        _ring.Add(report);
         S.RecentReports.Add(report);
         var excess = S.RecentReports.Count - _options.ExecutionReportRingCapacity;
+        // Only while the journal is unreachable: the backlog keeps the newest; CatchUpJournalAsync logs the gap.
         if (excess > 0) S.RecentReports.RemoveRange(0, excess);
         _unpublished.Add(report);
     }
 
-    /// <summary>Writes the state, then publishes the new reports to readers and the journal.</summary>
+    /// <summary>Writes the state, then publishes the new reports to readers, appends them to the journal and archives closed orders.</summary>
     private async Task PersistAsync()
     {
         await WriteAsync();
-        if (_unpublished.Count == 0) return;
-        var reports = _unpublished.ToArray();
-        _unpublished.Clear();
-        _published = reports[^1].Sequence;
-        SignalReaders();
-        NotifyStrategies(reports);
-        await AppendToJournalAsync(reports);
+        if (_unpublished.Count > 0)
+        {
+            var reports = _unpublished.ToArray();
+            _unpublished.Clear();
+            _published = reports[^1].Sequence;
+            SignalReaders();
+            NotifyStrategies(reports);
+            await AppendToJournalAsync(reports);
+        }
+        await ArchiveClosedAsync();
+    }
+
+    /// <summary>
+    /// Moves the orders that closed (and the keys of fills of unknown orders) to the journal, after the write that closed
+    /// them returned; once it took them they leave the hot state, their fill keys join the de-duplication window, and
+    /// the next write persists the smaller state. On failure they stay and the maintenance timer retries.
+    /// </summary>
+    private async Task ArchiveClosedAsync()
+    {
+        if (S.ClosedOrders.Count == 0 && S.UnarchivedFills.Count == 0) return;
+        var records = new List<OrderRecord>(S.ClosedOrders.Count);
+        foreach (var id in S.ClosedOrders)
+        {
+            if (S.Orders.TryGetValue(id, out var record) && !record.Order.IsOpen)
+            {
+                record.ArchivedAtSequence = S.LastSequence;
+                records.Add(record);
+            }
+        }
+        var fills = S.UnarchivedFills.ToArray();
+        try
+        {
+            await _journal.ArchiveAsync(_account, records, fills);
+        }
+        catch (Exception ex)
+        {
+            Log.ArchiveFailed(_logger, ex, _account, records.Count, fills.Length);
+            return;
+        }
+        foreach (var record in records)
+        {
+            var id = record.Order.ClientOrderId;
+            // A late fill may have re-opened it while the archive call was in flight: then it stays.
+            if (record.Order.IsOpen || !S.Orders.Remove(id)) continue;
+            S.ClosedOrders.Remove(id);
+            _needsQuery.Remove(id);
+            foreach (var key in record.FillKeys)
+            {
+                UnindexFill(key);
+                RememberFill(new FillTrace(key, record.LastFillAt ?? record.Order.UpdatedAt));
+            }
+        }
+        if (fills.Length > 0)
+        {
+            S.UnarchivedFills.RemoveRange(0, fills.Length);
+            foreach (var fill in fills) UnindexFill(fill.Key);
+        }
+        _outboxDirty = true;
     }
 
     private async Task WriteAsync()
@@ -173,19 +231,31 @@ public sealed partial class AccountGrain
     {
         if (reports[0].Sequence > _journaledThrough + 1)
         {
-            // An earlier append failed: catch up from the ring, which still holds these reports too.
+            // An earlier append failed: catch up from the backlog, which still holds these reports too.
             await CatchUpJournalAsync();
             return;
         }
         try
         {
             await _journal.AppendAsync(_account, reports);
-            _journaledThrough = Math.Max(_journaledThrough, reports[^1].Sequence);
+            MarkJournaled(reports[^1].Sequence);
         }
         catch (Exception ex)
         {
             Log.JournalAppendFailed(_logger, ex, _account, reports[0].Sequence, reports[^1].Sequence);
         }
+    }
+
+    /// <summary>The journal has every report through <paramref name="sequence"/>: they leave the persisted backlog (with the next write).</summary>
+    private void MarkJournaled(long sequence)
+    {
+        _journaledThrough = Math.Max(_journaledThrough, sequence);
+        var journaled = 0;
+        while (journaled < S.RecentReports.Count && S.RecentReports[journaled].Sequence <= _journaledThrough) journaled++;
+        if (journaled == 0) return;
+        if (journaled == S.RecentReports.Count) S.RecentReports.Clear();
+        else S.RecentReports.RemoveRange(0, journaled);
+        _outboxDirty = true;
     }
 
     /// <summary>Appends published reports the journal may not have (after a failed append or a restart).</summary>
@@ -201,7 +271,7 @@ public sealed partial class AccountGrain
         try
         {
             await _journal.AppendAsync(_account, pending);
-            _journaledThrough = pending[^1].Sequence;
+            MarkJournaled(pending[^1].Sequence);
         }
         catch (Exception ex)
         {

@@ -8,6 +8,7 @@ public sealed partial class AccountGrain
         ThrowIfPoisoned();
         ArgumentNullException.ThrowIfNull(events);
         _fillsToRecord.Clear();
+        await LoadColdFillContextAsync(events);
         var changed = false;
         foreach (var venueEvent in events)
         {
@@ -28,6 +29,7 @@ public sealed partial class AccountGrain
                 _ => UnknownEvent(venueEvent),
             };
         }
+        _coldKnownFills = null;
         if (!changed) return;
 
         // One write per batch; fills reach their positions only after it returned (they sit in the outbox).
@@ -55,7 +57,7 @@ public sealed partial class AccountGrain
             return false;
         }
         var key = fill.Key;
-        if (!_appliedFills.Add(key))
+        if (IsKnownFill(key) || _coldKnownFills?.Contains(key) == true)
         {
             Log.DuplicateFill(_logger, _account, fill.ClientOrderId, key.ToString());
             return false;
@@ -64,6 +66,8 @@ public sealed partial class AccountGrain
         if (S.Orders.TryGetValue(fill.ClientOrderId, out var record))
         {
             record.FillKeys.Add(key);
+            IndexFill(key);
+            if (record.LastFillAt is not { } lastFill || fill.Timestamp > lastFill) record.LastFillAt = fill.Timestamp;
             var order = record.Order;
             var wasOpen = order.IsOpen;
             var update = order.ApplyFill(fill);
@@ -80,8 +84,11 @@ public sealed partial class AccountGrain
         }
         else
         {
-            S.RecentTradeKeys.Add(key);
-            TrimRecentTradeKeys();
+            // Kept for de-duplication: in the window now, in the journal's fill index after the write.
+            var trace = new FillTrace(key, fill.Timestamp);
+            S.UnarchivedFills.Add(trace);
+            IndexFill(key);
+            RememberFill(trace);
             Log.FillForUnknownOrder(_logger, _account, fill.ClientOrderId, key.ToString());
         }
 
@@ -96,18 +103,100 @@ public sealed partial class AccountGrain
         return true;
     }
 
-    private void RememberTradeKey(FillKey key)
+    /// <summary>
+    /// Puts a fill key into the de-duplication window (O(1)); the key it pushes out leaves the hot index and moves the
+    /// horizon, behind which unknown fills are checked against the journal.
+    /// </summary>
+    private void RememberFill(FillTrace trace)
     {
-        S.RecentTradeKeys.Add(key);
-        TrimRecentTradeKeys();
+        IndexFill(trace.Key);
+        if (!S.RecentFills.Add(trace, out var dropped)) return;
+        UnindexFill(dropped.Key);
+        MoveHorizon(dropped.Timestamp);
     }
 
-    private void TrimRecentTradeKeys()
+    private void MoveHorizon(DateTimeOffset timestamp)
     {
-        var excess = S.RecentTradeKeys.Count - _options.RecentTradeKeyRetention;
-        if (excess <= 0) return;
-        for (var i = 0; i < excess; i++) _appliedFills.Remove(S.RecentTradeKeys[i]);
-        S.RecentTradeKeys.RemoveRange(0, excess);
+        if (S.DedupeHorizon is not { } horizon || timestamp > horizon) S.DedupeHorizon = timestamp;
+    }
+
+    /// <summary>
+    /// Before a batch is applied: asks the journal about the fills the hot state cannot decide alone — keys at or behind
+    /// the de-duplication horizon (possibly replays of fills that left the window) and fills of orders the hot state
+    /// does not hold (possibly closed and archived: such an order comes back into the hot state to take its late fill).
+    /// Nothing is applied when the journal cannot answer: a fill is never counted without knowing it is new.
+    /// </summary>
+    private async Task LoadColdFillContextAsync(IReadOnlyList<VenueEvent> events)
+    {
+        _coldKnownFills = null;
+        HashSet<FillKey>? keys = null;
+        HashSet<ClientOrderId>? orders = null;
+        foreach (var venueEvent in events)
+        {
+            if (venueEvent is VenueOrderUpdate { ClientOrderId.Value: not null } update && update.Account == _account && !S.Orders.ContainsKey(update.ClientOrderId))
+            {
+                // Possibly an archived order (a late acknowledgement of a filled order adds its venue id).
+                (orders ??= []).Add(update.ClientOrderId);
+                continue;
+            }
+            if (venueEvent is not VenueFill { Fill: { } fill } || venueEvent.Account != _account || fill.Validate() is not null) continue;
+            var key = fill.Key;
+            if (IsKnownFill(key)) continue;
+            if (S.DedupeHorizon is { } horizon && fill.Timestamp <= horizon) (keys ??= []).Add(key);
+            if (fill.ClientOrderId.Value is not null && !S.Orders.ContainsKey(fill.ClientOrderId)) (orders ??= []).Add(fill.ClientOrderId);
+        }
+        if (keys is null && orders is null) return;
+
+        IReadOnlyList<FillKey> known;
+        IReadOnlyList<OrderRecord> archived;
+        try
+        {
+            known = keys is null ? [] : await _journal.FindFillsAsync(_account, keys);
+            archived = orders is null ? [] : await _journal.FindOrdersAsync(_account, orders);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException(
+                $"account {_account} could not check {keys?.Count ?? 0} old fill(s) and {orders?.Count ?? 0} unknown order(s) against its execution-report journal; "
+                + $"nothing of the batch was applied: {ex.Message}", ex);
+        }
+        if (known.Count > 0) _coldKnownFills = known.ToHashSet();
+        foreach (var record in archived)
+        {
+            // Any fill the archive recorded for the order is a duplicate too.
+            foreach (var key in record.FillKeys) (_coldKnownFills ??= []).Add(key);
+        }
+        if (archived.Count == 0) return;
+        var byId = archived.ToDictionary(r => r.Order.ClientOrderId);
+        foreach (var venueEvent in events)
+        {
+            // An order comes back for a fill that is new (a replay changes nothing) or for a status update.
+            if (venueEvent is VenueFill { Fill: { } fill } && venueEvent.Account == _account
+                && !IsKnownFill(fill.Key) && _coldKnownFills?.Contains(fill.Key) != true && byId.Remove(fill.ClientOrderId, out var stored))
+            {
+                Rehydrate(stored);
+            }
+            else if (venueEvent is VenueOrderUpdate { ClientOrderId.Value: not null } update && update.Account == _account
+                && byId.Remove(update.ClientOrderId, out var updated))
+            {
+                Rehydrate(updated);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Brings an archived (closed) order back into the hot state to take a late fill or update; it is archived again
+    /// after the next write (an update that changes nothing leaves it unchanged in the archive).
+    /// </summary>
+    private void Rehydrate(OrderRecord stored)
+    {
+        var id = stored.Order.ClientOrderId;
+        if (S.Orders.ContainsKey(id)) return;
+        var record = Copier.Copy(stored);
+        S.Orders[id] = record;
+        foreach (var key in record.FillKeys) IndexFill(key);
+        if (!record.Order.IsOpen && !S.ClosedOrders.Contains(id)) S.ClosedOrders.Add(id);
+        Log.OrderRehydrated(_logger, _account, id, record.Order.Status);
     }
 
     /// <summary>Adds a fill to the account's own view of its position legs (same base-asset fee rule as the position).</summary>
@@ -122,6 +211,9 @@ public sealed partial class AccountGrain
         var key = new PositionLegKey(fill.Instrument, fill.PositionSide);
         S.NetPositions[key] = S.NetPositions.GetValueOrDefault(key) + delta;
     }
+
+    /// <summary>Fill keys the journal confirmed as applied, for the batch being applied.</summary>
+    private HashSet<FillKey>? _coldKnownFills;
 
     private bool ApplyOrderUpdate(VenueOrderUpdate update)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 namespace Oms.Grains;
 
@@ -10,6 +11,9 @@ namespace Oms.Grains;
 /// persisted outbox, so a fill is never lost between the two grains.</item>
 /// <item>Every order event gets the next execution-report sequence (gap-free); readers see a report only after the
 /// state write that contains it returned.</item>
+/// <item>The persisted state is hot only (see <see cref="AccountState"/>): closed orders, report history and old fill keys
+/// move to the <see cref="IExecutionReportJournal"/> after the write that closed or produced them, and queries and
+/// de-duplication of old fills read them back from there.</item>
 /// </list>
 /// Venue I/O never happens inside a turn: <see cref="IVenueOrderRouter.RouteAsync"/> only queues.
 /// </summary>
@@ -24,8 +28,11 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     private readonly OmsGrainOptions _options;
     private readonly ILogger<AccountGrain> _logger;
 
-    /// <summary>Keys of every fill the account still remembers (orders' fills and recent unknown ones).</summary>
-    private readonly HashSet<FillKey> _appliedFills = [];
+    /// <summary>
+    /// Keys of every fill the hot state holds (orders' fills, the window, unarchived unknown ones), with how many of
+    /// those places hold each key, so a key leaving one place stays known while another still holds it.
+    /// </summary>
+    private readonly Dictionary<FillKey, int> _fillIndex = [];
     /// <summary>When orders passed the pre-trade check, for the per-second order rate (in memory only).</summary>
     private readonly Queue<DateTimeOffset> _recentSubmits = new();
     /// <summary>Orders whose place command may not have been queued; a query is routed for them.</summary>
@@ -34,6 +41,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     private AccountId _account;
     private string _accountHash = string.Empty;
     private IGrainTimer? _maintenanceTimer;
+    private DeepCopier? _copier;
 
     public AccountGrain(
         [PersistentState(OmsStorage.AccountState, OmsStorage.Name)] IPersistentState<AccountState> state,
@@ -61,6 +69,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     {
         _account = new AccountId(this.GetPrimaryKeyString());
         _accountHash = ClientOrderIds.AccountHash(_account);
+        MigrateLegacyState();
         RebuildIndexes();
         _published = S.LastSequence;
         _journaledThrough = S.JournaledThrough;
@@ -76,6 +85,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             }
             await RouteQueriesAsync();
             await CatchUpJournalAsync();
+            await ArchiveClosedAsync();
             await FlushOutboxAsync();
             await AttachSessionsAsync();
         }
@@ -132,20 +142,45 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         return Task.FromResult(Info());
     }
 
-    public Task<OrderSnapshot?> GetOrderAsync(ClientOrderId clientOrderId) =>
-        Task.FromResult(clientOrderId.Value is not null && S.Orders.TryGetValue(clientOrderId, out var record) ? OrderSnapshot.From(record.Order) : null);
+    public async Task<OrderSnapshot?> GetOrderAsync(ClientOrderId clientOrderId)
+    {
+        if (clientOrderId.Value is null) return null;
+        if (S.Orders.TryGetValue(clientOrderId, out var record)) return OrderSnapshot.From(record.Order);
+        // Closed and archived: the journal has it.
+        var archived = await FindArchivedAsync(clientOrderId, "read order");
+        return archived is null ? null : OrderSnapshot.From(archived.Order);
+    }
 
-    public Task<IReadOnlyList<OrderSnapshot>> ListOrdersAsync(OrderQuery query)
+    public async Task<IReadOnlyList<OrderSnapshot>> ListOrdersAsync(OrderQuery query)
     {
         query ??= new OrderQuery();
         var limit = Math.Clamp(query.Limit, 1, 10_000);
-        IReadOnlyList<OrderSnapshot> orders = S.Orders.Values
+        var hot = S.Orders.Values
             .Where(r => (!query.OpenOnly || r.Order.IsOpen) && (query.Instrument is null || r.Order.Instrument == query.Instrument))
+            .ToList();
+        if (!query.OpenOnly)
+        {
+            // Closed orders come from the journal; an order both there and here (re-opened by a late fill) is the hot one.
+            IReadOnlyList<OrderRecord> archived;
+            try
+            {
+                archived = await _journal.ListOrdersAsync(_account, query.Instrument, limit);
+            }
+            catch (Exception ex)
+            {
+                throw new InvalidOperationException($"account {_account} could not list its closed orders from the execution-report journal: {ex.Message}", ex);
+            }
+            foreach (var record in archived)
+            {
+                if (!S.Orders.ContainsKey(record.Order.ClientOrderId)) hot.Add(record);
+            }
+        }
+        IReadOnlyList<OrderSnapshot> orders = hot
             .OrderByDescending(r => r.CreatedSequence)
             .Take(limit)
             .Select(r => OrderSnapshot.From(r.Order))
             .ToArray();
-        return Task.FromResult(orders);
+        return orders;
     }
 
     public Task<IReadOnlyList<BalanceSnapshot>> GetBalancesAsync()
@@ -270,23 +305,87 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             new GrainTimerCreationOptions(_options.MaintenanceInterval, _options.MaintenanceInterval) { Interleave = false, KeepAlive = false });
     }
 
-    /// <summary>Retries what could not be done inside a turn: position outbox, journal appends, order queries.</summary>
+    /// <summary>Retries what could not be done inside a turn: position outbox, journal appends and archives, order queries.</summary>
     private async Task MaintainAsync()
     {
         if (_poisoned) return;
         await FlushOutboxAsync();
         await CatchUpJournalAsync();
+        await ArchiveClosedAsync();
         await RouteQueriesAsync();
         if (_outboxDirty) await PersistAsync();
     }
 
     private void RebuildIndexes()
     {
-        _appliedFills.Clear();
+        _fillIndex.Clear();
         foreach (var record in S.Orders.Values)
         {
-            foreach (var key in record.FillKeys) _appliedFills.Add(key);
+            foreach (var key in record.FillKeys) IndexFill(key);
         }
-        foreach (var key in S.RecentTradeKeys) _appliedFills.Add(key);
+        for (var i = 0; i < S.RecentFills.Count; i++) IndexFill(S.RecentFills[i].Key);
+        foreach (var fill in S.UnarchivedFills) IndexFill(fill.Key);
+        _ring = new RingBuffer<ExecutionReport>(_options.ExecutionReportRingCapacity);
+        foreach (var report in S.RecentReports) _ring.Add(report);
     }
+
+    /// <summary>
+    /// Brings a state written before the hot/cold split (or under other retention options) into shape: closed orders
+    /// still in <see cref="AccountState.Orders"/> are queued for the archive, the old trade-key list joins the window
+    /// (with the activation time as their time, so older fills are checked against the journal), journaled reports leave.
+    /// </summary>
+    private void MigrateLegacyState()
+    {
+        var queued = S.ClosedOrders.ToHashSet();
+        foreach (var record in S.Orders.Values.OrderBy(r => r.CreatedSequence))
+        {
+            if (!record.Order.IsOpen && queued.Add(record.Order.ClientOrderId)) S.ClosedOrders.Add(record.Order.ClientOrderId);
+        }
+        S.ClosedOrders.RemoveAll(id => !S.Orders.TryGetValue(id, out var record) || record.Order.IsOpen);
+
+        if (S.RecentFills.Capacity != _options.RecentTradeKeyRetention)
+        {
+            foreach (var dropped in S.RecentFills.Resize(_options.RecentTradeKeyRetention)) MoveHorizon(dropped.Timestamp);
+        }
+        if (S.RecentTradeKeys.Count > 0)
+        {
+            var now = _clock.GetUtcNow();
+            foreach (var key in S.RecentTradeKeys)
+            {
+                var trace = new FillTrace(key, now);
+                S.UnarchivedFills.Add(trace);
+                if (S.RecentFills.Add(trace, out var dropped)) MoveHorizon(dropped.Timestamp);
+            }
+            S.RecentTradeKeys.Clear();
+        }
+        S.RecentReports.RemoveAll(r => r.Sequence <= S.JournaledThrough);
+    }
+
+    /// <summary>The archived (closed) order with this id, or null; a journal failure fails the call, naming what it was for.</summary>
+    private async Task<OrderRecord?> FindArchivedAsync(ClientOrderId clientOrderId, string purpose)
+    {
+        try
+        {
+            var found = await _journal.FindOrdersAsync(_account, [clientOrderId]);
+            return found.Count > 0 ? found[0] : null;
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException(
+                $"account {_account} could not {purpose} '{clientOrderId}' against its closed orders in the execution-report journal: {ex.Message}", ex);
+        }
+    }
+
+    private void IndexFill(FillKey key) => _fillIndex[key] = _fillIndex.GetValueOrDefault(key) + 1;
+
+    private void UnindexFill(FillKey key)
+    {
+        if (!_fillIndex.TryGetValue(key, out var count)) return;
+        if (count <= 1) _fillIndex.Remove(key);
+        else _fillIndex[key] = count - 1;
+    }
+
+    private bool IsKnownFill(FillKey key) => _fillIndex.ContainsKey(key);
+
+    private DeepCopier Copier => _copier ??= ServiceProvider.GetRequiredService<DeepCopier>();
 }

@@ -1,8 +1,14 @@
 namespace Oms.Grains;
 
 /// <summary>
-/// The persisted state of one <see cref="AccountGrain"/>. Written once per command or venue-event batch; nothing is
-/// acknowledged or sent before the write returned.
+/// The persisted (hot) state of one <see cref="AccountGrain"/>. Written once per command or venue-event batch; nothing
+/// is acknowledged or sent before the write returned.
+/// <para>
+/// It holds what the next event needs — open orders, balances, positions, sequence numbers, the de-duplication window,
+/// the outboxes — and nothing that grows with the account's history, so a write costs in proportion to the open orders.
+/// Closed orders, the execution-report history and the keys of old fills live in the <see cref="IExecutionReportJournal"/>
+/// (cold): a closed order stays here only until the journal took it, a report only until it is journaled.
+/// </para>
 /// </summary>
 [GenerateSerializer, Alias("oms.grains.AccountState")]
 public sealed class AccountState
@@ -11,13 +17,13 @@ public sealed class AccountState
     [Id(1)] public AccountConfig? Config { get; set; }
     [Id(2)] public DateTimeOffset ProvisionedAt { get; set; }
 
-    /// <summary>Open orders and the most recent closed ones, by client order id.</summary>
+    /// <summary>Open orders, and closed ones the journal has not taken yet (<see cref="ClosedOrders"/>), by client order id.</summary>
     [Id(3)] public Dictionary<ClientOrderId, OrderRecord> Orders { get; set; } = [];
 
-    /// <summary>Closed (terminal) orders still kept, oldest first; the front is evicted beyond the retention.</summary>
+    /// <summary>Closed (terminal) orders still in <see cref="Orders"/> because the journal has not archived them yet, oldest first.</summary>
     [Id(4)] public List<ClientOrderId> ClosedOrders { get; set; } = [];
 
-    /// <summary>Keys of applied fills whose order is unknown or was evicted, oldest first (bounded).</summary>
+    /// <summary>Legacy (states written before the hot/cold split): trade keys, moved into <see cref="RecentFills"/> on activation.</summary>
     [Id(5)] public List<FillKey> RecentTradeKeys { get; set; } = [];
 
     /// <summary>The latest applied trade per instrument (by venue timestamp), where reconciliation resumes.</summary>
@@ -28,7 +34,11 @@ public sealed class AccountState
     /// <summary>The sequence of the last execution report (0 before the first).</summary>
     [Id(8)] public long LastSequence { get; set; }
 
-    /// <summary>The most recent execution reports, ascending and contiguous (bounded ring).</summary>
+    /// <summary>
+    /// Execution reports not yet in the journal (sequence above <see cref="JournaledThrough"/>), ascending and contiguous:
+    /// normally only the last batch. Bounded by <see cref="OmsGrainOptions.ExecutionReportRingCapacity"/> while the
+    /// journal is unreachable (older ones are dropped with a logged gap).
+    /// </summary>
     [Id(9)] public List<ExecutionReport> RecentReports { get; set; } = [];
 
     [Id(10)] public RiskPolicy Policy { get; set; } = RiskPolicy.Default;
@@ -51,6 +61,22 @@ public sealed class AccountState
     /// <summary>The last sequence known to be in the execution-report journal.</summary>
     [Id(18)] public long JournaledThrough { get; set; }
 
+    /// <summary>
+    /// Keys of fills no open order holds any more (its order was archived, or the order is unknown), newest last, with
+    /// their venue time: the hot de-duplication window (<see cref="OmsGrainOptions.RecentTradeKeyRetention"/>).
+    /// </summary>
+    [Id(19)] public RingBuffer<FillTrace> RecentFills { get; set; } = new(1);
+
+    /// <summary>
+    /// The latest venue time of any fill key that left <see cref="RecentFills"/>. A fill at or before it that the hot
+    /// state does not know is looked up in the journal before it is applied; a later one cannot be a replay of a key
+    /// that left (a trade keeps its venue time), so the journal is not asked.
+    /// </summary>
+    [Id(20)] public DateTimeOffset? DedupeHorizon { get; set; }
+
+    /// <summary>Keys of applied fills of unknown orders that the journal's fill index has not taken yet.</summary>
+    [Id(21)] public List<FillTrace> UnarchivedFills { get; set; } = [];
+
     /// <summary>The risk engine's part: firm policy, own-fill legs and marks, strategy positions, protective stops.</summary>
     [Id(30)] public AccountRiskState Risk { get; set; } = new();
 }
@@ -71,7 +97,15 @@ public sealed class OrderRecord
     [Id(6)] public DateTimeOffset? NotFoundAt { get; set; }
     /// <summary>The contingent-order strategy the order is a child of; it is notified of every change.</summary>
     [Id(7)] public StrategyId? ParentStrategyId { get; set; }
+    /// <summary>The latest venue time of the fills applied to the order (their keys' time in the de-duplication window).</summary>
+    [Id(8)] public DateTimeOffset? LastFillAt { get; set; }
+    /// <summary>The account's last sequence when the record was archived; the journal keeps the latest archive of an order.</summary>
+    [Id(9)] public long ArchivedAtSequence { get; set; }
 }
+
+/// <summary>An applied fill's key with its venue time.</summary>
+[GenerateSerializer, Immutable, Alias("oms.grains.FillTrace")]
+public sealed record FillTrace([property: Id(0)] FillKey Key, [property: Id(1)] DateTimeOffset Timestamp);
 
 [GenerateSerializer, Immutable, Alias("oms.grains.LastTrade")]
 public sealed record LastTrade([property: Id(0)] TradeId TradeId, [property: Id(1)] DateTimeOffset Timestamp);

@@ -45,6 +45,28 @@ public static partial class ClientOrderIds
         return new ClientOrderId($"{prefix}{separator}{accountHash}{separator}{ToBase36(number)}");
     }
 
+    /// <summary>
+    /// Whether <paramref name="id"/> has the shape <see cref="Create"/> gives for this venue, prefix and account hash,
+    /// and if so its number.
+    /// </summary>
+    public static bool TryParseNumber(ClientOrderId id, Venue venue, string prefix, string accountHash, out long number)
+    {
+        number = 0;
+        var separator = venue == Venue.Okx ? string.Empty : "-";
+        var head = prefix + separator + accountHash + separator;
+        var value = id.Value;
+        if (value is null || value.Length <= head.Length || value.Length > head.Length + 12 || !value.StartsWith(head, StringComparison.Ordinal)) return false;
+        long parsed = 0;
+        for (var i = head.Length; i < value.Length; i++)
+        {
+            var digit = Digits.IndexOf(value[i], StringComparison.Ordinal);
+            if (digit < 0) return false;
+            parsed = parsed * 36 + digit;
+        }
+        number = parsed;
+        return true;
+    }
+
     /// <summary>Checks an id against the venue's own rules (stricter than <see cref="ClientOrderId"/> on some venues).</summary>
     public static string? Problem(Venue venue, ClientOrderId id) => venue switch
     {

@@ -47,6 +47,7 @@ public sealed class PositionGrain : Grain, IPositionGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_account, _instrument) = GrainKeys.ParsePosition(this.GetPrimaryKeyString());
+        ShapeState();
         Reindex();
         return Task.CompletedTask;
     }
@@ -106,6 +107,7 @@ public sealed class PositionGrain : Grain, IPositionGrain
                 try
                 {
                     await _state.ReadStateAsync();
+                    ShapeState();
                     Reindex();
                 }
                 catch (Exception reloadError)
@@ -128,9 +130,11 @@ public sealed class PositionGrain : Grain, IPositionGrain
 
     public Task<IReadOnlyList<PositionHistoryEntry>> GetHistoryAsync(int maxCount)
     {
-        var count = Math.Clamp(maxCount, 0, S.History.Count);
-        IReadOnlyList<PositionHistoryEntry> entries = S.History.GetRange(S.History.Count - count, count).ToArray();
-        return Task.FromResult(entries);
+        var history = S.RecentHistory;
+        var count = Math.Clamp(maxCount, 0, history.Count);
+        var entries = new PositionHistoryEntry[count];
+        for (var i = 0; i < count; i++) entries[i] = history[history.Count - count + i];
+        return Task.FromResult<IReadOnlyList<PositionHistoryEntry>>(entries);
     }
 
     private void Apply(Fill fill, InstrumentSpec? instrument)
@@ -148,16 +152,9 @@ public sealed class PositionGrain : Grain, IPositionGrain
 
         S.FillCount++;
         S.UpdatedAt = _clock.GetUtcNow();
-        S.AppliedTradeIds.Add(fill.TradeId);
-        var excessIds = S.AppliedTradeIds.Count - _options.PositionTradeIdRetention;
-        if (excessIds > 0)
-        {
-            for (var i = 0; i < excessIds; i++) _applied.Remove(S.AppliedTradeIds[i]);
-            S.AppliedTradeIds.RemoveRange(0, excessIds);
-        }
-        S.History.Add(new PositionHistoryEntry(fill.Timestamp, side, change, fill.TradeId, fill.Quantity, fill.Price) { UnvaluedFee = fee.Unvalued });
-        var excessHistory = S.History.Count - _options.PositionHistoryCapacity;
-        if (excessHistory > 0) S.History.RemoveRange(0, excessHistory);
+        // O(1): the oldest trade id and history entry leave their rings.
+        if (S.RecentTradeIds.Add(fill.TradeId, out var forgotten)) _applied.Remove(forgotten);
+        S.RecentHistory.Add(new PositionHistoryEntry(fill.Timestamp, side, change, fill.TradeId, fill.Quantity, fill.Price) { UnvaluedFee = fee.Unvalued });
 
         if (fee.Unvalued is { } unvalued)
         {
@@ -194,7 +191,24 @@ public sealed class PositionGrain : Grain, IPositionGrain
     private void Reindex()
     {
         _applied.Clear();
-        foreach (var id in S.AppliedTradeIds) _applied.Add(id);
+        for (var i = 0; i < S.RecentTradeIds.Count; i++) _applied.Add(S.RecentTradeIds[i]);
+    }
+
+    /// <summary>Sizes the rings to the configured retention and moves a legacy state's lists into them.</summary>
+    private void ShapeState()
+    {
+        if (S.RecentTradeIds.Capacity != _options.PositionTradeIdRetention) S.RecentTradeIds.Resize(_options.PositionTradeIdRetention);
+        if (S.RecentHistory.Capacity != _options.PositionHistoryCapacity) S.RecentHistory.Resize(_options.PositionHistoryCapacity);
+        if (S.AppliedTradeIds.Count > 0)
+        {
+            foreach (var id in S.AppliedTradeIds) S.RecentTradeIds.Add(id);
+            S.AppliedTradeIds.Clear();
+        }
+        if (S.History.Count > 0)
+        {
+            foreach (var entry in S.History) S.RecentHistory.Add(entry);
+            S.History.Clear();
+        }
     }
 
     private void ThrowIfPoisoned()

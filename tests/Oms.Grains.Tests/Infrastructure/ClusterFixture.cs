@@ -25,6 +25,7 @@ public static class TestEnvironment
     {
         options.ExecutionReportRingCapacity = 32;
         options.ClosedOrderRetention = 50;
+        options.RecentTradeKeyRetention = 16;
         options.MaintenanceInterval = TimeSpan.FromMilliseconds(200);
         options.PendingNewGracePeriod = TimeSpan.FromSeconds(30);
     }
