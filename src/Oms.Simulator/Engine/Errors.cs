@@ -11,6 +11,7 @@ public static class EngineErrors
     public static EngineError BadSymbol { get; } = new(-1121, "Invalid symbol.");
     public static EngineError UnknownAccount(string accountId) => new(-2015, $"Invalid API-key, IP, or permissions for action. (unknown account '{accountId}')");
     public static EngineError MandatoryParameter(string name) => new(-1102, $"Mandatory parameter '{name}' was not sent, was empty/null, or malformed.");
+    public static EngineError EitherParameter(string first, string second) => new(-1102, $"Param '{first}' or '{second}' must be sent, but both were empty/null!");
     public static EngineError ParameterNotRequired(string name) => new(-1106, $"Parameter '{name}' sent when not required.");
     public static EngineError InvalidParameter(string name) => new(-1130, $"Data sent for parameter '{name}' is not valid.");
     public static EngineError IllegalChars(string name) => new(-1100, $"Illegal characters found in parameter '{name}'; legal range is '{ClientOrderIdPattern}'.");

@@ -414,19 +414,10 @@ public sealed partial class SimExchange
     {
         if (algoId is null && string.IsNullOrEmpty(clientAlgoId))
         {
-            return new EngineError(-1102, "Param 'clientAlgoId' or 'algoId' must be sent, but both were empty/null!");
+            return EngineErrors.EitherParameter("clientAlgoId", "algoId");
         }
 
-        AlgoOrder? algo;
-        if (algoId is { } id)
-        {
-            account.AlgoById.TryGetValue(id, out algo);
-        }
-        else if (!account.OpenAlgoByClientId.TryGetValue(clientAlgoId!, out algo))
-        {
-            account.LatestAlgoByClientId.TryGetValue(clientAlgoId!, out algo);
-        }
-
+        var algo = FindByIdOrClientId(algoId, clientAlgoId, account.AlgoById, account.OpenAlgoByClientId, account.LatestAlgoByClientId);
         return algo is null ? notFound : algo;
     }
 

@@ -598,6 +598,27 @@ public sealed partial class SimExchange
         return error is null;
     }
 
+    /// <summary>
+    /// Binance's lookup of an order (or algo order) by the ids a request sent: by id when one is sent; otherwise by
+    /// client id, the open order carrying it first, then the latest order that used it.
+    /// </summary>
+    private static T? FindByIdOrClientId<T>(long? id, string? clientId, Dictionary<long, T> byId, Dictionary<string, T> openByClientId,
+        Dictionary<string, T> latestByClientId)
+        where T : class
+    {
+        T? found;
+        if (id is { } value)
+        {
+            byId.TryGetValue(value, out found);
+        }
+        else if (!openByClientId.TryGetValue(clientId!, out found))
+        {
+            latestByClientId.TryGetValue(clientId!, out found);
+        }
+
+        return found;
+    }
+
     private MarketState? FindMarket(MarketKind market, string symbol) => market == MarketKind.Spot ? FindSpot(symbol) : FindFutures(symbol);
 
     private static bool IsMultiple(decimal value, decimal step) => step == 0 || value % step == 0;

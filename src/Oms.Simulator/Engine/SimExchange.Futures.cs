@@ -1060,20 +1060,11 @@ public sealed partial class SimExchange
     {
         if (orderId is null && string.IsNullOrEmpty(origClientOrderId))
         {
-            return new EngineError(-1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
+            return EngineErrors.EitherParameter("origClientOrderId", "orderId");
         }
 
         var state = account.FuturesState(market);
-        FuturesOrder? order;
-        if (orderId is { } id)
-        {
-            state.ById.TryGetValue(id, out order);
-        }
-        else if (!state.OpenByClientId.TryGetValue(origClientOrderId!, out order))
-        {
-            state.LatestByClientId.TryGetValue(origClientOrderId!, out order);
-        }
-
+        var order = FindByIdOrClientId(orderId, origClientOrderId, state.ById, state.OpenByClientId, state.LatestByClientId);
         return order is null ? notFound : order;
     }
 

@@ -77,7 +77,7 @@ public sealed partial class SimExchange
 
         if (orderId is null && string.IsNullOrEmpty(origClientOrderId))
         {
-            return new EngineError(-1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
+            return EngineErrors.EitherParameter("origClientOrderId", "orderId");
         }
 
         var state = account.SpotState(symbol);
@@ -159,7 +159,7 @@ public sealed partial class SimExchange
 
         if (orderListId is null && string.IsNullOrEmpty(origClientOrderId))
         {
-            return new EngineError(-1102, "Param 'origClientOrderId' or 'orderListId' must be sent, but both were empty/null!");
+            return EngineErrors.EitherParameter("origClientOrderId", "orderListId");
         }
 
         var list = FindList(account, orderListId, origClientOrderId);

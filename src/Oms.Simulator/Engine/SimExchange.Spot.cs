@@ -114,7 +114,7 @@ public sealed partial class SimExchange
         {
             if (r.Quantity is null && r.QuoteOrderQty is null)
             {
-                return new EngineError(-1102, "Param 'quantity' or 'quoteOrderQty' must be sent, but both were empty/null!");
+                return EngineErrors.EitherParameter("quantity", "quoteOrderQty");
             }
 
             if (r.Quantity is not null && r.QuoteOrderQty is not null)
@@ -1052,22 +1052,15 @@ public sealed partial class SimExchange
     {
         if (orderId is null && string.IsNullOrEmpty(origClientOrderId))
         {
-            return new EngineError(-1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
+            return EngineErrors.EitherParameter("origClientOrderId", "orderId");
         }
 
         var state = account.SpotState(market.Symbol);
-        SpotOrder? order;
-        if (orderId is { } id)
+        var order = FindByIdOrClientId(orderId, origClientOrderId, state.ById, state.OpenByClientId, state.LatestByClientId);
+        if (orderId is not null && order is not null && !string.IsNullOrEmpty(origClientOrderId) && order.ClientOrderId != origClientOrderId)
         {
-            state.ById.TryGetValue(id, out order);
-            if (order is not null && !string.IsNullOrEmpty(origClientOrderId) && order.ClientOrderId != origClientOrderId)
-            {
-                order = null;
-            }
-        }
-        else if (!state.OpenByClientId.TryGetValue(origClientOrderId!, out order))
-        {
-            state.LatestByClientId.TryGetValue(origClientOrderId!, out order);
+            // Both ids sent: they must name the same order.
+            order = null;
         }
 
         if (order is null || order.IsFinal)
@@ -1182,7 +1175,7 @@ public sealed partial class SimExchange
 
         if (request.CancelOrderId is null && string.IsNullOrEmpty(request.CancelOrigClientOrderId))
         {
-            return new EngineError(-1102, "Param 'cancelOrigClientOrderId' or 'cancelOrderId' must be sent, but both were empty/null!");
+            return EngineErrors.EitherParameter("cancelOrigClientOrderId", "cancelOrderId");
         }
 
         if (request.CancelNewClientOrderId is { } cid && !IsValidClientId(cid))

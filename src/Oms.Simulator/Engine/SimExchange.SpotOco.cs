@@ -319,7 +319,7 @@ public sealed partial class SimExchange
 
         if (request.OrderListId is null && string.IsNullOrEmpty(request.ListClientOrderId))
         {
-            return new EngineError(-1102, "Param 'listClientOrderId' or 'orderListId' must be sent, but both were empty/null!");
+            return EngineErrors.EitherParameter("listClientOrderId", "orderListId");
         }
 
         var list = FindList(account, request.OrderListId, request.ListClientOrderId);
