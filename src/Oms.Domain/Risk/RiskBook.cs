@@ -163,16 +163,23 @@ public sealed class RiskBook
     }
 }
 
-/// <summary>Accumulates positions and open orders into <see cref="BookLine"/>s (one per instrument and leg).</summary>
+/// <summary>
+/// Accumulates positions and open orders into <see cref="BookLine"/>s (one per instrument and leg). Runs on every
+/// submit over the account's open orders, so it adds into one mutable accumulator per line (one dictionary lookup per
+/// order, no allocation per order) and creates the immutable lines once, in <see cref="Build"/>.
+/// </summary>
 public sealed class RiskBookBuilder
 {
-    private readonly Dictionary<(InstrumentId, PositionSide), BookLine> _lines = [];
+    private readonly Dictionary<(InstrumentId, PositionSide), Accumulator> _lines = [];
 
     /// <summary>Sets how a line is marked (mark price in its quote asset, contract size, quote asset, quote → valuation rate).</summary>
     public RiskBookBuilder Mark(InstrumentId instrument, PositionSide leg, decimal? markPrice, decimal contractSize, string quoteAsset, decimal? quoteRate)
     {
         var line = Get(instrument, leg);
-        _lines[(instrument, leg)] = line with { MarkPrice = markPrice, ContractSize = contractSize, QuoteAsset = quoteAsset, QuoteRate = quoteRate };
+        line.MarkPrice = markPrice;
+        line.ContractSize = contractSize;
+        line.QuoteAsset = quoteAsset;
+        line.QuoteRate = quoteRate;
         return this;
     }
 
@@ -180,15 +187,18 @@ public sealed class RiskBookBuilder
     public RiskBookBuilder AddPosition(InstrumentId instrument, PositionSide leg, decimal quantity)
     {
         var line = Get(instrument, leg);
-        _lines[(instrument, leg)] = line with { Position = line.Position + quantity, PositionKnown = true };
+        line.Position += quantity;
+        line.PositionKnown = true;
         return this;
     }
 
-    /// <summary>Adds an open order's leaves quantity (ignored when it can only shrink the leg).</summary>
+    /// <summary>Adds an open order's leaves quantity (ignored when it can only shrink the leg, as <see cref="BookLine.With"/>).</summary>
     public RiskBookBuilder AddOpenOrder(InstrumentId instrument, PositionSide leg, OrderSide side, decimal leaves, bool reduceOnly)
     {
         var line = Get(instrument, leg);
-        _lines[(instrument, leg)] = line.With(side, leaves, reduceOnly);
+        if (!BookLine.GrowsLeg(leg, side, reduceOnly) || leaves <= 0m) return this;
+        if (side == OrderSide.Buy) line.OpenBuys += leaves;
+        else line.OpenSells += leaves;
         return this;
     }
 
@@ -196,10 +206,47 @@ public sealed class RiskBookBuilder
 
     public IEnumerable<(InstrumentId Instrument, PositionSide Leg)> Keys => _lines.Keys;
 
-    public RiskBook Build() => new(_lines.Values);
+    public RiskBook Build()
+    {
+        var lines = new BookLine[_lines.Count];
+        var i = 0;
+        foreach (var ((instrument, leg), line) in _lines)
+        {
+            lines[i++] = new BookLine
+            {
+                Instrument = instrument,
+                Leg = leg,
+                Position = line.Position,
+                OpenBuys = line.OpenBuys,
+                OpenSells = line.OpenSells,
+                MarkPrice = line.MarkPrice,
+                ContractSize = line.ContractSize,
+                QuoteAsset = line.QuoteAsset,
+                QuoteRate = line.QuoteRate,
+                PositionKnown = line.PositionKnown,
+            };
+        }
+        return new RiskBook(lines);
+    }
 
-    private BookLine Get(InstrumentId instrument, PositionSide leg) =>
-        _lines.TryGetValue((instrument, leg), out var line) ? line : new BookLine { Instrument = instrument, Leg = leg, PositionKnown = false };
+    private Accumulator Get(InstrumentId instrument, PositionSide leg)
+    {
+        ref var line = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_lines, (instrument, leg), out _);
+        return line ??= new Accumulator();
+    }
+
+    /// <summary>A line being built; defaults as a new <see cref="BookLine"/> of a leg the account has not traded.</summary>
+    private sealed class Accumulator
+    {
+        public decimal Position;
+        public decimal OpenBuys;
+        public decimal OpenSells;
+        public decimal? MarkPrice;
+        public decimal ContractSize = 1m;
+        public string QuoteAsset = string.Empty;
+        public decimal? QuoteRate = 1m;
+        public bool PositionKnown;
+    }
 }
 
 /// <summary>
