@@ -73,6 +73,26 @@ internal sealed class BinanceRestTransport
     public async ValueTask<BinanceResult<T>> SendAsync<T>(RestCall call, Func<ReadOnlyMemory<byte>, T> parse, ErrorDataParser<T>? errorData,
         CancellationToken cancellationToken)
     {
+        // One span per request (OMS activity source), a child of the order's trace when the worker set its scope.
+        var activity = Diagnostics.VenueCallTelemetry.Start(_context, call.MetricName, "rest");
+        BinanceResult<T>? result = null;
+        try
+        {
+            result = await SendCoreAsync(call, parse, errorData, cancellationToken).ConfigureAwait(false);
+            return result.Value;
+        }
+        finally
+        {
+            Diagnostics.VenueCallTelemetry.Complete(activity, result is { } r ? r.Error : new BinanceError
+            {
+                Kind = VenueErrorKind.UnknownOutcome, Operation = call.Operation, Reason = "the call ended without an answer (cancelled or failed)",
+            });
+        }
+    }
+
+    private async ValueTask<BinanceResult<T>> SendCoreAsync<T>(RestCall call, Func<ReadOnlyMemory<byte>, T> parse, ErrorDataParser<T>? errorData,
+        CancellationToken cancellationToken)
+    {
         if (call.Security == RestSecurity.ApiKey && _credentials is null)
             return Fail(call, VenueErrorKind.Unauthorized, "this client has no API key; keyed calls are not possible", sent: false);
         if (call.Security == RestSecurity.Signed)

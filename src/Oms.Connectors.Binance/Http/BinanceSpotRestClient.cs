@@ -116,6 +116,46 @@ public sealed class BinanceSpotRestClient : MarketData.IBinanceDepthSource
             cancellationToken);
     }
 
+    /// <summary>Cancel-replace of a lineage step (ids from <see cref="SpotClientOrderIds"/>).</summary>
+    public ValueTask<BinanceResult<CancelReplaceReport>> CancelReplaceAsync(long cancelOrderId, string cancelNewClientOrderId, OrderSpec spec, string newClientOrderId,
+        CancelReplaceMode mode = CancelReplaceMode.StopOnFailure, CancellationToken cancellationToken = default)
+    {
+        var operation = $"replace order {cancelOrderId} with {newClientOrderId} on Binance spot";
+        if (!TrySymbol(spec.Instrument, operation, out var symbol, out var invalid)) return ValueTask.FromResult<BinanceResult<CancelReplaceReport>>(invalid);
+        var error = SpotRequests.TryBuildCancelReplace(symbol, cancelOrderId, cancelNewClientOrderId, spec, newClientOrderId, mode, SpotOrderResponseType.Full, out var parameters);
+        if (error is not null) return ValueTask.FromResult(Invalid<CancelReplaceReport>(operation, error));
+        var call = new RestCall(HttpMethod.Post, "/api/v3/order/cancelReplace", parameters, RestSecurity.Signed, SpotEndpointCosts.CancelReplace,
+            RatePriority.Normal, "order.cancelReplace", operation, ReadOnly: false);
+        return _transport.SendAsync(call,
+            body =>
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(body);
+                return SpotOrderParser.ParseCancelReplace(document.RootElement, _context.Symbols, operation);
+            },
+            (code, _, data) => code is -2021 or -2022 ? SpotOrderParser.ParseCancelReplace(data, _context.Symbols, operation) : null,
+            cancellationToken);
+    }
+
+    /// <summary>Cancels an order by venue order id alone (an order living under a lineage id), with cancel priority.</summary>
+    public ValueTask<BinanceResult<OrderReport>> CancelOrderByIdAsync(InstrumentId instrument, long orderId, CancellationToken cancellationToken = default)
+    {
+        var operation = $"cancel order {orderId} on Binance spot";
+        if (!TrySymbol(instrument, operation, out var symbol, out var invalid)) return ValueTask.FromResult<BinanceResult<OrderReport>>(invalid);
+        var call = new RestCall(HttpMethod.Delete, "/api/v3/order", SpotRequests.CancelById(symbol, orderId), RestSecurity.Signed,
+            SpotEndpointCosts.CancelOrder, RatePriority.RiskReducing, "order.cancel", operation, ReadOnly: false);
+        return _transport.SendAsync(call, ParseOrder, null, cancellationToken);
+    }
+
+    /// <summary>Queries an order by venue order id, else by the client order id as the venue holds it.</summary>
+    public ValueTask<BinanceResult<OrderReport>> QueryOrderAsync(InstrumentId instrument, long? orderId, string? venueClientOrderId, CancellationToken cancellationToken = default)
+    {
+        var operation = $"query order {(orderId is { } id ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : venueClientOrderId)} on Binance spot";
+        if (!TrySymbol(instrument, operation, out var symbol, out var invalid)) return ValueTask.FromResult<BinanceResult<OrderReport>>(invalid);
+        var call = new RestCall(HttpMethod.Get, "/api/v3/order", SpotRequests.QueryOrder(symbol, orderId, venueClientOrderId), RestSecurity.Signed,
+            SpotEndpointCosts.QueryOrder, RatePriority.RiskReducing, "order.status", operation, ReadOnly: true);
+        return _transport.SendAsync(call, ParseOrder, null, cancellationToken);
+    }
+
     /// <summary>Queries an order by client order id (resolves unknown outcomes). An unknown order is <see cref="VenueErrorKind.UnknownOrder"/>.</summary>
     public ValueTask<BinanceResult<OrderReport>> QueryOrderAsync(InstrumentId instrument, ClientOrderId clientOrderId, CancellationToken cancellationToken = default)
     {

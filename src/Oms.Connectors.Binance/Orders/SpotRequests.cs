@@ -169,6 +169,36 @@ internal static class SpotRequests
         return null;
     }
 
+    /// <summary>
+    /// <c>order.cancelReplace</c> of a lineage step: cancels venue order <paramref name="cancelOrderId"/> (its cancel
+    /// requested as <paramref name="cancelNewClientOrderId"/>) and places <paramref name="spec"/> as
+    /// <paramref name="newClientOrderId"/> (ids from <see cref="SpotClientOrderIds"/>).
+    /// </summary>
+    public static string? TryBuildCancelReplace(string symbol, long cancelOrderId, string cancelNewClientOrderId, OrderSpec spec, string newClientOrderId,
+        CancelReplaceMode mode, SpotOrderResponseType responseType, out BinanceParameters parameters)
+    {
+        parameters = new BinanceParameters(18);
+        var error = AddOrderTerms(parameters, symbol, spec);
+        if (error is not null) return error;
+        parameters.Add("cancelReplaceMode", mode == CancelReplaceMode.StopOnFailure ? "STOP_ON_FAILURE" : "ALLOW_FAILURE");
+        parameters.Add("cancelOrderId", cancelOrderId);
+        parameters.Add("cancelNewClientOrderId", cancelNewClientOrderId);
+        parameters.Add("newClientOrderId", newClientOrderId);
+        parameters.Add("newOrderRespType", ResponseType(responseType));
+        return null;
+    }
+
+    /// <summary><c>order.cancel</c> / <c>DELETE /api/v3/order</c> by the venue order id alone (an order living under a lineage id).</summary>
+    public static BinanceParameters CancelById(string symbol, long orderId) => new BinanceParameters(4).Add("symbol", symbol).Add("orderId", orderId);
+
+    /// <summary><c>order.status</c> / <c>GET /api/v3/order</c> by venue order id, else by the client order id as the venue holds it.</summary>
+    public static BinanceParameters QueryOrder(string symbol, long? orderId, string? venueClientOrderId)
+    {
+        var parameters = new BinanceParameters(4).Add("symbol", symbol);
+        if (orderId is { } id) return parameters.Add("orderId", id);
+        return parameters.Add("origClientOrderId", venueClientOrderId ?? throw new ArgumentNullException(nameof(venueClientOrderId)));
+    }
+
     /// <summary><c>order.status</c> / <c>GET /api/v3/order</c> by client order id.</summary>
     public static BinanceParameters QueryOrder(string symbol, ClientOrderId clientOrderId) =>
         new BinanceParameters(4).Add("symbol", symbol).Add("origClientOrderId", clientOrderId.Value);

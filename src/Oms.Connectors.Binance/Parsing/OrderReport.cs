@@ -15,6 +15,18 @@ public sealed record OrderReport
     /// <summary>The client id of the cancel request itself (cancel responses only).</summary>
     public string? CancelRequestId { get; init; }
 
+    /// <summary>
+    /// The client order id as the venue holds it: <see cref="ClientOrderId"/> itself, or for a spot order placed by
+    /// cancel-replace its lineage id (<see cref="Orders.SpotClientOrderIds"/>).
+    /// </summary>
+    public string? VenueClientOrderId { get; init; }
+
+    /// <summary>
+    /// A spot order cancelled as the first leg of a cancel-replace: the OMS order lives on in its replacement, so the
+    /// cancel is not an event of the OMS order (its fills still are).
+    /// </summary>
+    public bool ReplacedAway { get; init; }
+
     public required VenueOrderId VenueOrderId { get; init; }
 
     /// <summary>The order list (OCO) id, or null when the order is not in a list.</summary>
@@ -98,7 +110,7 @@ public sealed record OrderReport
                 break;
             case OrderStatus.Canceled:
                 AddFills();
-                events.Add(Update(VenueOrderEventKind.Canceled));
+                if (!ReplacedAway) events.Add(Update(VenueOrderEventKind.Canceled));
                 break;
             case OrderStatus.Expired:
                 AddFills();

@@ -106,12 +106,12 @@ internal static class SpotOrderParser
         if (instrument is not { } id) throw new BinanceProtocolException("an order object has no 'symbol'");
         if (orderId is not { } venueId) throw new BinanceProtocolException($"an order object for {id} has no 'orderId'");
         var ownId = origClientOrderId is { Length: > 0 } ? origClientOrderId : clientOrderId;
-        if (!ClientOrderId.IsValid(ownId))
+        // A replacement placed by cancel-replace carries a lineage id: the events are the OMS order's.
+        if (Orders.SpotClientOrderIds.ToOms(ownId) is not { } clientId)
             throw new BinanceProtocolException($"order {venueId} on {id} has an invalid client order id '{ownId}'");
         if (hasStatus && status == SpotOrderStatus.Unknown)
             throw new BinanceProtocolException($"order {ownId} on {id} has an unknown status");
 
-        var clientId = new ClientOrderId(ownId);
         var venueOrderId = new VenueOrderId(venueId.ToString(CultureInfo.InvariantCulture));
         var timestamp = transactTime ?? updateTime ?? time;
         var fillTime = timestamp is { } t ? JsonReading.FromMilliseconds(t) : DateTimeOffset.UnixEpoch;
@@ -147,6 +147,8 @@ internal static class SpotOrderParser
             Instrument = id,
             ClientOrderId = clientId,
             CancelRequestId = origClientOrderId is { Length: > 0 } ? clientOrderId : null,
+            VenueClientOrderId = ownId,
+            ReplacedAway = origClientOrderId is { Length: > 0 } && Orders.SpotClientOrderIds.IsCancelLeg(clientOrderId),
             VenueOrderId = venueOrderId,
             OrderListId = orderListId is { } listId && listId >= 0 ? listId : null,
             Side = side,

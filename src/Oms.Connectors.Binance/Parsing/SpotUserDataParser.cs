@@ -176,8 +176,16 @@ public sealed class SpotUserDataParser
 
         // On a cancel, 'c' is the cancel request's id and 'C' the cancelled order's.
         var ownId = origClientOrderId is { Length: > 0 } ? origClientOrderId : clientOrderId;
-        if (!ClientOrderId.IsValid(ownId)) throw new BinanceProtocolException($"executionReport for {id} has an invalid client order id '{ownId}'");
-        var clientId = new ClientOrderId(ownId);
+        if (Orders.SpotClientOrderIds.ToOms(ownId) is not { } clientId)
+            throw new BinanceProtocolException($"executionReport for {id} has an invalid client order id '{ownId}'");
+        // The cancel leg of a cancel-replace: the OMS order lives on in its replacement (its own report follows).
+        if (execution == SpotExecutionType.Canceled && origClientOrderId is { Length: > 0 } && Orders.SpotClientOrderIds.IsCancelLeg(clientOrderId))
+        {
+            return new SpotUserDataMessage(SpotUserDataEventType.ExecutionReport, JsonReading.FromMilliseconds(eventTime));
+        }
+        // A replacement's quantities count from its own placement, not from the OMS order's: they are left out, and
+        // the connector reports the OMS order's terms itself. Its acceptance is the replace taking effect.
+        var replacement = Orders.SpotClientOrderIds.IsReplacement(ownId);
         var venueOrderId = new VenueOrderId(orderId.ToString(CultureInfo.InvariantCulture));
         var time = JsonReading.FromMilliseconds(transactTime != 0 ? transactTime : eventTime);
 
@@ -193,34 +201,40 @@ public sealed class SpotUserDataParser
             Reason = reason,
             Quantity = newQuantity,
             LimitPrice = newPrice,
-            CumulativeFilledQuantity = cumQty,
+            CumulativeFilledQuantity = replacement ? null : cumQty,
         };
+
+        // The cancel-replace cancelled the order it replaced, then the venue refused the replacement: the OMS order ends cancelled.
+        VenueOrderUpdate ReplacementRefused() => Update(VenueOrderEventKind.Canceled,
+            $"the cancel-replace cancelled the working order but the venue rejected its replacement {ownId}" + (rejectReason is null or "NONE" ? "" : $": {rejectReason}"));
 
         VenueOrderUpdate? StatusUpdate() => status switch
         {
             SpotOrderStatus.New or SpotOrderStatus.PartiallyFilled or SpotOrderStatus.Filled or SpotOrderStatus.PendingNew => Update(VenueOrderEventKind.Accepted),
             SpotOrderStatus.Canceled => Update(VenueOrderEventKind.Canceled),
             SpotOrderStatus.Expired or SpotOrderStatus.ExpiredInMatch => Update(VenueOrderEventKind.Expired, Reason(expiryReason, status)),
-            SpotOrderStatus.Rejected => Update(VenueOrderEventKind.Rejected, rejectReason),
+            SpotOrderStatus.Rejected => replacement ? ReplacementRefused() : Update(VenueOrderEventKind.Rejected, rejectReason),
             _ => null,
         };
 
         switch (execution)
         {
             case SpotExecutionType.New:
-                output.Add(Update(VenueOrderEventKind.Accepted));
+                output.Add(replacement
+                    ? Update(VenueOrderEventKind.Replaced, newPrice: price > 0m ? price : null)
+                    : Update(VenueOrderEventKind.Accepted));
                 break;
             case SpotExecutionType.Canceled:
                 output.Add(Update(VenueOrderEventKind.Canceled));
                 break;
             case SpotExecutionType.Rejected:
-                output.Add(Update(VenueOrderEventKind.Rejected, rejectReason is null or "NONE" ? null : rejectReason));
+                output.Add(replacement ? ReplacementRefused() : Update(VenueOrderEventKind.Rejected, rejectReason is null or "NONE" ? null : rejectReason));
                 break;
             case SpotExecutionType.Expired:
                 output.Add(Update(VenueOrderEventKind.Expired, Reason(expiryReason, status)));
                 break;
             case SpotExecutionType.Replaced:
-                output.Add(Update(VenueOrderEventKind.Replaced, newQuantity: quantity, newPrice: price > 0m ? price : null));
+                output.Add(Update(VenueOrderEventKind.Replaced, newQuantity: replacement ? null : quantity, newPrice: price > 0m ? price : null));
                 break;
             case SpotExecutionType.Trade:
                 if (side is not { } fillSide) throw new BinanceProtocolException($"executionReport TRADE for {ownId} on {id} has no side 'S'");

@@ -69,6 +69,45 @@ public sealed class BinanceSpotWsApiClient
             cancellationToken);
     }
 
+    /// <summary><c>order.cancelReplace</c> of a lineage step: cancels venue order <paramref name="cancelOrderId"/> and places <paramref name="spec"/> as <paramref name="newClientOrderId"/> (ids from <see cref="SpotClientOrderIds"/>).</summary>
+    public ValueTask<BinanceResult<CancelReplaceReport>> CancelReplaceAsync(long cancelOrderId, string cancelNewClientOrderId, OrderSpec spec, string newClientOrderId,
+        CancelReplaceMode mode = CancelReplaceMode.StopOnFailure, CancellationToken cancellationToken = default)
+    {
+        var operation = $"replace order {cancelOrderId} with {newClientOrderId} on Binance spot";
+        if (!TrySymbol(spec.Instrument, operation, out var symbol, out var invalid)) return Failed<CancelReplaceReport>(invalid);
+        var error = SpotRequests.TryBuildCancelReplace(symbol, cancelOrderId, cancelNewClientOrderId, spec, newClientOrderId, mode, SpotOrderResponseType.Full, out var parameters);
+        if (error is not null) return Failed<CancelReplaceReport>(Invalid(operation, error));
+        var call = new WsCall("order.cancelReplace", parameters, WsSecurity.Signed, SpotEndpointCosts.CancelReplace, RatePriority.Normal, operation, ReadOnly: false);
+        return _pool.SendAsync(call,
+            result =>
+            {
+                using var document = JsonDocument.Parse(result.ToArray());
+                return SpotOrderParser.ParseCancelReplace(document.RootElement, _context.Symbols, operation);
+            },
+            (code, _, data) => code is -2021 or -2022 ? SpotOrderParser.ParseCancelReplace(data, _context.Symbols, operation) : null,
+            cancellationToken);
+    }
+
+    /// <summary><c>order.cancel</c> by venue order id alone, with cancel priority.</summary>
+    public ValueTask<BinanceResult<OrderReport>> CancelOrderByIdAsync(InstrumentId instrument, long orderId, CancellationToken cancellationToken = default)
+    {
+        var operation = $"cancel order {orderId} on Binance spot";
+        if (!TrySymbol(instrument, operation, out var symbol, out var invalid)) return Failed<OrderReport>(invalid);
+        var call = new WsCall("order.cancel", SpotRequests.CancelById(symbol, orderId), WsSecurity.Signed, SpotEndpointCosts.CancelOrder,
+            RatePriority.RiskReducing, operation, ReadOnly: false);
+        return _pool.SendAsync(call, ParseOrder, null, cancellationToken);
+    }
+
+    /// <summary><c>order.status</c> by venue order id, else by the client order id as the venue holds it.</summary>
+    public ValueTask<BinanceResult<OrderReport>> QueryOrderAsync(InstrumentId instrument, long? orderId, string? venueClientOrderId, CancellationToken cancellationToken = default)
+    {
+        var operation = $"query order {(orderId is { } id ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : venueClientOrderId)} on Binance spot";
+        if (!TrySymbol(instrument, operation, out var symbol, out var invalid)) return Failed<OrderReport>(invalid);
+        var call = new WsCall("order.status", SpotRequests.QueryOrder(symbol, orderId, venueClientOrderId), WsSecurity.Signed, SpotEndpointCosts.QueryOrder,
+            RatePriority.RiskReducing, operation, ReadOnly: true);
+        return _pool.SendAsync(call, ParseOrder, null, cancellationToken);
+    }
+
     /// <summary><c>order.status</c> by client order id.</summary>
     public ValueTask<BinanceResult<OrderReport>> QueryOrderAsync(InstrumentId instrument, ClientOrderId clientOrderId, CancellationToken cancellationToken = default)
     {

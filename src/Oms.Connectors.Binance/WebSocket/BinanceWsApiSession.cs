@@ -208,6 +208,26 @@ internal sealed class BinanceWsApiSession : IAsyncDisposable
     public async ValueTask<BinanceResult<T>> SendAsync<T>(WsCall call, WsResultParser<T> parser, Func<int, string, JsonElement, T?>? errorData,
         CancellationToken cancellationToken)
     {
+        // One span per request (OMS activity source), a child of the order's trace when the worker set its scope.
+        var activity = Diagnostics.VenueCallTelemetry.Start(_context, call.Method, "ws");
+        BinanceResult<T>? result = null;
+        try
+        {
+            result = await SendCoreAsync(call, parser, errorData, cancellationToken).ConfigureAwait(false);
+            return result.Value;
+        }
+        finally
+        {
+            Diagnostics.VenueCallTelemetry.Complete(activity, result is { } r ? r.Error : new BinanceError
+            {
+                Kind = VenueErrorKind.UnknownOutcome, Operation = call.Operation, Reason = "the call ended without an answer (cancelled or failed)",
+            });
+        }
+    }
+
+    private async ValueTask<BinanceResult<T>> SendCoreAsync<T>(WsCall call, WsResultParser<T> parser, Func<int, string, JsonElement, T?>? errorData,
+        CancellationToken cancellationToken)
+    {
         if (State != WsSessionState.Open)
             return NotSent<T>(call, VenueErrorKind.Network, $"WebSocket API session {SessionId} is {State}; nothing was sent");
         if (call.Security != WsSecurity.None && _credentials is null)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Oms.Connectors.Binance.Diagnostics;
 using Oms.Connectors.Binance.Http;
 using Oms.Connectors.Binance.Orders;
 using Oms.Connectors.Binance.Parsing;
@@ -8,6 +9,7 @@ using Oms.Connectors.Binance.RateLimits;
 using Oms.Connectors.Binance.Signing;
 using Oms.Connectors.Binance.WebSocket;
 using Oms.Connectors.Hosting;
+using Oms.Observability;
 
 namespace Oms.Connectors.Binance.Worker;
 
@@ -17,11 +19,16 @@ public sealed partial class BinanceSpotAccountWorker
     /// <summary>Spot <c>order.amend.keepPriority</c>: weight 4, no order count.</summary>
     private static readonly EndpointCost AmendCost = new(4);
 
+    /// <summary>Venue order ids of the orders whose query is queued (for orders a cancel-replace moved to a lineage id).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ClientOrderId, VenueOrderId> _venueIds = new();
+
     /// <summary>An unknown outcome being resolved: the request that had it and how many queries were made.</summary>
     private sealed record FollowUp(VenueCommand Original, int Attempt);
 
     private async Task HandleAsync(VenueCommand command, CancellationToken stop)
     {
+        // Every venue request made for this command opens its span under the order's trace.
+        VenueCallScope.Enter(new VenueCallScope(_shared.CommandContexts.Get(command), Account.Value, command.ClientOrderId.Value));
         // The command leases the sessions it uses: a rotation replacing them meanwhile retires them only once the
         // command is done with them, so its key is never disposed under it.
         BinanceSpotSessions? sessions;
@@ -97,6 +104,7 @@ public sealed partial class BinanceSpotAccountWorker
 
     private async Task PlaceAsync(BinanceSpotSessions sessions, PlaceOrderCommand command, CancellationToken stop)
     {
+        OmsTelemetry.OrderStageReached(OrderStages.Sent, Now - command.CreatedAt, VenueCallTelemetry.Venue, VenueCallTelemetry.Market(BinanceApi.Spot));
         var result = await SendWithClockRetryAsync(sessions,
             ws => ws.PlaceOrderAsync(command.Spec, command.ClientOrderId, SpotOrderResponseType.Full, stop),
             rest => rest.PlaceOrderAsync(command.Spec, command.ClientOrderId, SpotOrderResponseType.Full, stop), stop).ConfigureAwait(false);
@@ -114,6 +122,14 @@ public sealed partial class BinanceSpotAccountWorker
         var result = await SendWithClockRetryAsync(sessions,
             ws => ws.CancelOrderAsync(command.Instrument, command.ClientOrderId, command.VenueOrderId, stop),
             rest => rest.CancelOrderAsync(command.Instrument, command.ClientOrderId, command.VenueOrderId, stop), stop).ConfigureAwait(false);
+        if (result.ErrorKind == VenueErrorKind.UnknownOrder && command.VenueOrderId is { } known
+            && long.TryParse(known.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId))
+        {
+            // An order replaced by cancel-replace lives at the venue under its lineage id: cancel it by its venue id.
+            result = await SendWithClockRetryAsync(sessions,
+                ws => ws.CancelOrderByIdAsync(command.Instrument, orderId, stop),
+                rest => rest.CancelOrderByIdAsync(command.Instrument, orderId, stop), stop).ConfigureAwait(false);
+        }
         if (result.TryGetValue(out var report))
         {
             _shared.Metrics.Command(Venue, "cancel", "ok");
@@ -129,35 +145,83 @@ public sealed partial class BinanceSpotAccountWorker
     }
 
     /// <summary>
-    /// Binance spot amends in place only by lowering the quantity (<c>order.amend.keepPriority</c>, the order keeps its
-    /// id and queue priority). A price change would need cancel-replace, which gives the order a new identity at the
-    /// venue; it is refused here (ReplaceRejected, nothing sent) so the strategy cancels and resubmits explicitly.
+    /// Amends a working order. Binance spot amends in place only by lowering the quantity
+    /// (<c>order.amend.keepPriority</c>: same order, same queue priority). A price change or a larger quantity is a
+    /// cancel-replace (<c>order.cancelReplace</c>, <c>STOP_ON_FAILURE</c>: nothing new is placed unless the working
+    /// order was cancelled): the replacement carries a lineage client order id (<see cref="SpotClientOrderIds"/>) so
+    /// its events stay the OMS order's, and the OMS order keeps its client order id and records the new venue order
+    /// id (the Replaced report in its history). Quantities are the OMS order's: the venue order's part is what the
+    /// order's earlier venue orders (the lineage) did not fill.
     /// </summary>
     private async Task AmendAsync(BinanceSpotSessions sessions, AmendOrderCommand command, CancellationToken stop)
     {
-        if (command.NewLimitPrice is not null || command.NewQuantity is not { } newQuantity)
+        if (command.VenueOrderId is not { } venueOrderId || !long.TryParse(venueOrderId.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId))
         {
-            Post(new VenueOrderUpdate
-            {
-                Account = Account,
-                Timestamp = Now,
-                Source = VenueEventSource.Response,
-                Instrument = command.Instrument,
-                ClientOrderId = command.ClientOrderId,
-                VenueOrderId = command.VenueOrderId,
-                Kind = VenueOrderEventKind.ReplaceRejected,
-                Reason = $"amend of order {command.ClientOrderId} was not sent: Binance spot amends only by lowering the quantity; cancel and resubmit to change the price",
-                VenueCode = BinanceVenueEvents.VenueCodeOf(VenueErrorKind.InvalidRequest),
-            });
-            _shared.Metrics.Command(Venue, "amend", "unsupported");
+            RejectAmend(command, $"amend of order {command.ClientOrderId} was not sent: Binance spot has not acknowledged the order yet (no venue order id)");
             return;
         }
+        // The venue's state of the working order: its terms, what it filled, and the id it carries at the venue.
+        var state = await SendAsync(sessions,
+            ws => ws.QueryOrderAsync(command.Instrument, orderId, null, stop),
+            rest => rest.QueryOrderAsync(command.Instrument, orderId, null, stop)).ConfigureAwait(false);
+        if (!state.TryGetValue(out var current))
+        {
+            RejectAmend(command, $"amend of order {command.ClientOrderId} was not sent: reading venue order {orderId} failed: {state.Error!.Message}", state.Error!.CodeText);
+            return;
+        }
+        if (current.Status is not (OrderStatus.New or OrderStatus.PartiallyFilled) || current.Quantity is not { } venueQuantity)
+        {
+            RejectAmend(command, $"amend of order {command.ClientOrderId} was not sent: the order is already {current.Status} at Binance spot " +
+                $"(filled {current.ExecutedQuantity ?? 0m} of {current.Quantity}); nothing new was placed");
+            // The venue moved on without the stream saying so (yet): bring orders, fills and balances in line.
+            RequestReconcile($"amend of {command.ClientOrderId} found the order {current.Status} at the venue");
+            return;
+        }
+        var price = current.Price is > 0m ? current.Price : null;
+
+        // What the order's earlier venue orders filled (zero unless it was replaced before).
+        var earlier = 0m;
+        if (!string.Equals(current.VenueClientOrderId, command.ClientOrderId.Value, StringComparison.Ordinal))
+        {
+            var history = await sessions.Rest.GetAllOrdersAsync(command.Instrument, limit: 1000, cancellationToken: stop).ConfigureAwait(false);
+            if (!history.TryGetValue(out var orders))
+            {
+                RejectAmend(command, $"amend of order {command.ClientOrderId} was not sent: reading its earlier venue orders failed: {history.Error!.Message}", history.Error!.CodeText);
+                return;
+            }
+            earlier = orders.Where(o => o.ClientOrderId == command.ClientOrderId && o.VenueOrderId != current.VenueOrderId).Sum(o => o.ExecutedQuantity ?? 0m);
+        }
+        var currentQuantity = earlier + venueQuantity;
+        var newQuantity = command.NewQuantity ?? currentQuantity;
+        var newPrice = command.NewLimitPrice ?? price;
+        var priceChanges = command.NewLimitPrice is { } wanted && wanted != price;
+
+        if (!priceChanges && newQuantity < currentQuantity)
+        {
+            await AmendKeepPriorityAsync(sessions, command, current, orderId, newQuantity, newQuantity - earlier, stop).ConfigureAwait(false);
+            return;
+        }
+        if (!priceChanges && newQuantity == currentQuantity)
+        {
+            // Nothing to change at the venue: the order already has these terms.
+            _shared.Metrics.Command(Venue, "amend", "ok");
+            PostReplaced(command, current.VenueOrderId, newQuantity, newPrice, Now);
+            return;
+        }
+        await CancelReplaceAsync(sessions, command, current, orderId, earlier, newQuantity, newPrice, stop).ConfigureAwait(false);
+    }
+
+    private async Task AmendKeepPriorityAsync(BinanceSpotSessions sessions, AmendOrderCommand command, OrderReport current, long orderId,
+        decimal newQuantity, decimal venueQuantity, CancellationToken stop)
+    {
         var symbol = _shared.Context.Symbols.ToSymbol(command.Instrument);
+        var venueClientId = current.VenueClientOrderId ?? command.ClientOrderId.Value;
+        // The order keeps the client order id it has at the venue (Binance would generate one otherwise).
         BinanceParameters Parameters() => new BinanceParameters(6)
             .Add("symbol", symbol)
-            .Add("origClientOrderId", command.ClientOrderId.Value)
-            .Add("newClientOrderId", command.ClientOrderId.Value)
-            .Add("newQty", newQuantity);
+            .Add("orderId", orderId)
+            .Add("newClientOrderId", venueClientId)
+            .Add("newQty", venueQuantity);
         var operation = $"amend order {command.ClientOrderId} on Binance spot";
         var result = await SendWithClockRetryAsync(sessions,
             ws => ws.Pool.SendAsync(new WsCall("order.amend.keepPriority", Parameters(), WsSecurity.Signed, AmendCost, RatePriority.RiskReducing, operation, ReadOnly: false),
@@ -168,22 +232,159 @@ public sealed partial class BinanceSpotAccountWorker
         if (result.TryGetValue(out var amended))
         {
             _shared.Metrics.Command(Venue, "amend", "ok");
-            Post(new VenueOrderUpdate
-            {
-                Account = Account,
-                Timestamp = amended.Timestamp ?? Now,
-                Source = VenueEventSource.Response,
-                Instrument = command.Instrument,
-                ClientOrderId = command.ClientOrderId,
-                VenueOrderId = amended.VenueOrderId,
-                Kind = VenueOrderEventKind.Replaced,
-                Quantity = amended.Quantity,
-                LimitPrice = amended.Price is > 0m ? amended.Price : null,
-                CumulativeFilledQuantity = amended.ExecutedQuantity,
-            });
+            PostReplaced(command, amended.VenueOrderId, newQuantity, amended.Price is > 0m ? amended.Price : null, amended.Timestamp ?? Now);
             return;
         }
         OnFailure(command, VenueRequestKind.Replace, result.Error!, command.VenueOrderId);
+    }
+
+    /// <summary>
+    /// Cancel-replace with <c>STOP_ON_FAILURE</c>. Success: the OMS order is Replaced (new venue order id, the new
+    /// terms) and the replacement's immediate fills follow. The working order could not be cancelled (filled or closed
+    /// meanwhile): nothing new was placed, the amend is refused with the venue's reason and the order is queried. The
+    /// working order was cancelled but the replacement refused: the OMS order ends Canceled, saying why. Fills of the
+    /// working order that raced the cancel are taken off the replacement (amend down in place) so the order never
+    /// buys or sells more than its quantity.
+    /// </summary>
+    private async Task CancelReplaceAsync(BinanceSpotSessions sessions, AmendOrderCommand command, OrderReport current, long orderId, decimal earlier,
+        decimal newQuantity, decimal? newPrice, CancellationToken stop)
+    {
+        var executed = current.ExecutedQuantity ?? 0m;
+        var remaining = newQuantity - earlier - executed;
+        if (remaining <= 0m)
+        {
+            RejectAmend(command, $"amend of order {command.ClientOrderId} was not sent: quantity {newQuantity} is not above what the order has filled ({earlier + executed})");
+            return;
+        }
+        if (SpotClientOrderIds.LooksLikeLineage(command.ClientOrderId))
+        {
+            RejectAmend(command, $"amend of order {command.ClientOrderId} was not sent: a price change on Binance spot is a cancel-replace, and this client order id " +
+                "has the shape the connector reserves for replacements ('…__R…'/'…__C…'); cancel and resubmit");
+            return;
+        }
+        if (SpotClientOrderIds.Replacement(command.ClientOrderId, orderId) is not { } replacementId
+            || SpotClientOrderIds.CancelLeg(command.ClientOrderId, orderId) is not { } cancelLegId)
+        {
+            RejectAmend(command, $"amend of order {command.ClientOrderId} was not sent: a price change on Binance spot is a cancel-replace whose replacement id " +
+                $"('{command.ClientOrderId}__R…') would exceed {SpotClientOrderIds.MaxLength} characters; use a shorter client order id, or cancel and resubmit");
+            return;
+        }
+        var spec = command.Spec with { Quantity = remaining, LimitPrice = newPrice };
+        _logger.LogInformation("Account {Account}: amending order {ClientOrderId} by cancel-replace: venue order {OrderId} -> {ReplacementId} ({Quantity} at {Price})",
+            Account, command.ClientOrderId, orderId, replacementId, remaining, newPrice);
+        var result = await SendWithClockRetryAsync(sessions,
+            ws => ws.CancelReplaceAsync(orderId, cancelLegId, spec, replacementId, CancelReplaceMode.StopOnFailure, stop),
+            rest => rest.CancelReplaceAsync(orderId, cancelLegId, spec, replacementId, CancelReplaceMode.StopOnFailure, stop), stop).ConfigureAwait(false);
+        if (!result.TryGetValue(out var report))
+        {
+            OnFailure(command, VenueRequestKind.Replace, result.Error!, command.VenueOrderId);
+            return;
+        }
+
+        if (report.CancelResult != CancelReplaceLegResult.Success)
+        {
+            _shared.Metrics.Command(Venue, "amend", "cancel_failed");
+            RejectAmend(command, $"amend of order {command.ClientOrderId} was not applied: Binance spot could not cancel the working order {orderId} " +
+                $"({report.CancelError?.Message ?? "no reason given"}); it was filled or closed meanwhile, and no new order was placed", report.CancelError?.CodeText);
+            // The order was filled or closed meanwhile: bring orders, fills and balances in line.
+            RequestReconcile($"cancel-replace of {command.ClientOrderId} found the order closed at the venue");
+            return;
+        }
+        if (report.NewOrderResult != CancelReplaceLegResult.Success || report.NewOrderResponse is not { } fresh)
+        {
+            _shared.Metrics.Command(Venue, "amend", "replacement_rejected");
+            if (report.CancelResponse is { } cancelled) Post((cancelled with { ReplacedAway = true }).ToEvents(Account, VenueEventSource.Response, Now));
+            Post(new VenueOrderUpdate
+            {
+                Account = Account,
+                Timestamp = report.CancelResponse?.Timestamp ?? Now,
+                Source = VenueEventSource.Response,
+                Instrument = command.Instrument,
+                ClientOrderId = command.ClientOrderId,
+                VenueOrderId = current.VenueOrderId,
+                Kind = VenueOrderEventKind.Canceled,
+                Reason = $"the cancel-replace of order {command.ClientOrderId} cancelled the working order {orderId} but Binance spot rejected its replacement: " +
+                    (report.NewOrderError?.Message ?? "no reason given"),
+                VenueCode = report.NewOrderError?.CodeText,
+            });
+            return;
+        }
+
+        _shared.Metrics.Command(Venue, "amend", "replaced");
+        PostReplaced(command, fresh.VenueOrderId, newQuantity, newPrice, fresh.Timestamp ?? Now);
+        Post(fresh.ToEvents(Account, VenueEventSource.Response, Now));
+
+        // Fills of the working order between the read and the cancel: the replacement is larger than what is left by them.
+        var raced = (report.CancelResponse?.ExecutedQuantity ?? executed) - executed;
+        if (raced > 0m) await TrimReplacementAsync(sessions, command, fresh, replacementId, remaining - raced, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>Brings a replacement down to <paramref name="venueQuantity"/> in place (or cancels it when nothing is left).</summary>
+    private async Task TrimReplacementAsync(BinanceSpotSessions sessions, AmendOrderCommand command, OrderReport fresh, string replacementId, decimal venueQuantity,
+        CancellationToken stop)
+    {
+        if (!long.TryParse(fresh.VenueOrderId.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var freshId)) return;
+        _logger.LogWarning("Account {Account}: order {ClientOrderId} filled while it was replaced; trimming replacement {ReplacementId} to {Quantity}",
+            Account, command.ClientOrderId, replacementId, venueQuantity);
+        var symbol = _shared.Context.Symbols.ToSymbol(command.Instrument);
+        BinanceError? error;
+        if (venueQuantity > (fresh.ExecutedQuantity ?? 0m))
+        {
+            BinanceParameters Parameters() => new BinanceParameters(6).Add("symbol", symbol).Add("orderId", freshId).Add("newClientOrderId", replacementId).Add("newQty", venueQuantity);
+            var operation = $"trim the replacement of order {command.ClientOrderId} on Binance spot";
+            var trimmed = await SendWithClockRetryAsync(sessions,
+                ws => ws.Pool.SendAsync(new WsCall("order.amend.keepPriority", Parameters(), WsSecurity.Signed, AmendCost, RatePriority.RiskReducing, operation, ReadOnly: false),
+                    ParseAmend, null, stop),
+                _ => sessions.RestTransport.SendAsync(new RestCall(HttpMethod.Put, "/api/v3/order/amend/keepPriority", Parameters(), RestSecurity.Signed, AmendCost,
+                    RatePriority.RiskReducing, "order.amend.keepPriority", operation, ReadOnly: false), body => ParseAmend(body.Span), null, stop),
+                stop).ConfigureAwait(false);
+            error = trimmed.Error;
+        }
+        else
+        {
+            var cancelled = await SendWithClockRetryAsync(sessions,
+                ws => ws.CancelOrderByIdAsync(command.Instrument, freshId, stop), rest => rest.CancelOrderByIdAsync(command.Instrument, freshId, stop), stop).ConfigureAwait(false);
+            if (cancelled.TryGetValue(out var report)) Post(report.ToEvents(Account, VenueEventSource.Response, Now));
+            error = cancelled.Error;
+        }
+        if (error is not null)
+        {
+            _logger.LogError("Account {Account}: trimming the replacement of order {ClientOrderId} failed ({Message}); reconciling", Account, command.ClientOrderId, error.Message);
+            RequestReconcile($"replacement of {command.ClientOrderId} not trimmed");
+        }
+    }
+
+    private void PostReplaced(AmendOrderCommand command, VenueOrderId venueOrderId, decimal quantity, decimal? limitPrice, DateTimeOffset at) =>
+        Post(new VenueOrderUpdate
+        {
+            Account = Account,
+            Timestamp = at,
+            Source = VenueEventSource.Response,
+            Instrument = command.Instrument,
+            ClientOrderId = command.ClientOrderId,
+            VenueOrderId = venueOrderId,
+            Kind = VenueOrderEventKind.Replaced,
+            Quantity = quantity,
+            LimitPrice = limitPrice,
+        });
+
+    /// <summary>The amend is refused; the order keeps its terms (nothing was changed at the venue).</summary>
+    private void RejectAmend(AmendOrderCommand command, string reason, string? venueCode = null)
+    {
+        _shared.Metrics.Command(Venue, "amend", "refused");
+        _logger.LogInformation("Account {Account}: {Reason}", Account, reason);
+        Post(new VenueOrderUpdate
+        {
+            Account = Account,
+            Timestamp = Now,
+            Source = VenueEventSource.Response,
+            Instrument = command.Instrument,
+            ClientOrderId = command.ClientOrderId,
+            VenueOrderId = command.VenueOrderId,
+            Kind = VenueOrderEventKind.ReplaceRejected,
+            Reason = reason,
+            VenueCode = venueCode ?? BinanceVenueEvents.VenueCodeOf(VenueErrorKind.InvalidRequest),
+        });
     }
 
     /// <summary>Reads the <c>amendedOrder</c> of an amend keep-priority answer.</summary>
@@ -197,7 +398,8 @@ public sealed partial class BinanceSpotAccountWorker
         return new OrderReport
         {
             Instrument = _shared.Context.Symbols.ToInstrument(order.GetProperty("symbol").GetString()!),
-            ClientOrderId = new ClientOrderId(order.GetProperty("origClientOrderId").GetString()!),
+            ClientOrderId = SpotClientOrderIds.ToOms(order.GetProperty("origClientOrderId").GetString())
+                ?? throw new BinanceProtocolException($"amend answer has an invalid client order id '{order.GetProperty("origClientOrderId").GetString()}'"),
             VenueOrderId = new VenueOrderId(order.GetProperty("orderId").GetInt64().ToString(CultureInfo.InvariantCulture)),
             Quantity = Dec(order, "qty"),
             Price = Dec(order, "price"),
@@ -214,13 +416,23 @@ public sealed partial class BinanceSpotAccountWorker
     private async Task QueryAsync(BinanceSpotSessions sessions, QueryOrderCommand command, CancellationToken stop)
     {
         _followUps.TryRemove(command.ClientOrderId, out var followUp);
-        var result = await SendAsync(sessions,
-            ws => ws.QueryOrderAsync(command.Instrument, command.ClientOrderId, stop),
-            rest => rest.QueryOrderAsync(command.Instrument, command.ClientOrderId, stop)).ConfigureAwait(false);
+        VenueOrderId? knownVenueId = _venueIds.TryRemove(command.ClientOrderId, out var remembered) ? remembered : null;
+        var known = (followUp?.Original switch
+        {
+            CancelOrderCommand cancelled => cancelled.VenueOrderId,
+            AmendOrderCommand amended => amended.VenueOrderId,
+            _ => null,
+        }) ?? knownVenueId;
+        var result = await QueryCurrentAsync(sessions, command.Instrument, command.ClientOrderId, known, stop).ConfigureAwait(false);
         if (result.TryGetValue(out var report))
         {
             _shared.Metrics.FollowUp(Venue, "found");
             var fills = report.ExecutedQuantity is > 0m ? await TradesOfAsync(sessions, report, stop).ConfigureAwait(false) : null;
+            if (known is not null && report.VenueOrderId != known && followUp?.Original is not AmendOrderCommand)
+            {
+                // Replaced since the OMS last heard: the lineage moved on to this venue order.
+                Post(ReplacedBy(report));
+            }
             Post((fills is null ? report : report with { Fills = fills }).ToEvents(Account, VenueEventSource.Reconciliation, Now));
             if (followUp is null) return;
             var open = report.Status is OrderStatus.New or OrderStatus.PartiallyFilled or OrderStatus.PendingNew;
@@ -230,7 +442,12 @@ public sealed partial class BinanceSpotAccountWorker
                     // The cancel did not happen (or not yet): cancelling again is harmless.
                     if (followUp.Attempt < RetrySchedule.UnknownOutcome.Attempts) _queue.TryEnqueue(cancel with { CreatedAt = Now });
                     break;
-                case AmendOrderCommand amend when amend.NewQuantity is { } wanted:
+                case AmendOrderCommand amend:
+                    // A cancel-replace took effect when the lineage moved to a new venue order; an amend in place
+                    // when the same order shows the new quantity.
+                    var replaced = amend.VenueOrderId is not null && report.VenueOrderId != amend.VenueOrderId;
+                    var inPlace = !replaced && amend.NewLimitPrice is null && amend.NewQuantity is { } wanted
+                        && string.Equals(report.VenueClientOrderId, amend.ClientOrderId.Value, StringComparison.Ordinal) && report.Quantity == wanted;
                     Post(new VenueOrderUpdate
                     {
                         Account = Account,
@@ -239,10 +456,11 @@ public sealed partial class BinanceSpotAccountWorker
                         Instrument = amend.Instrument,
                         ClientOrderId = amend.ClientOrderId,
                         VenueOrderId = report.VenueOrderId,
-                        Kind = report.Quantity == wanted ? VenueOrderEventKind.Replaced : VenueOrderEventKind.ReplaceRejected,
-                        Quantity = report.Quantity == wanted ? wanted : null,
-                        Reason = report.Quantity == wanted ? null : $"the amend of {amend.ClientOrderId} did not take effect: the venue shows quantity {report.Quantity}",
-                        CumulativeFilledQuantity = report.ExecutedQuantity,
+                        Kind = replaced || inPlace ? VenueOrderEventKind.Replaced : VenueOrderEventKind.ReplaceRejected,
+                        Quantity = replaced || inPlace ? amend.NewQuantity : null,
+                        LimitPrice = replaced ? amend.NewLimitPrice ?? report.Price : null,
+                        Reason = replaced || inPlace ? null
+                            : $"the amend of {amend.ClientOrderId} did not take effect: the venue shows quantity {report.Quantity} at {report.Price}",
                     });
                     break;
             }
@@ -265,6 +483,51 @@ public sealed partial class BinanceSpotAccountWorker
         _logger.LogWarning("Account {Account}: {Message}", Account, error.Message);
         ScheduleFollowUp(followUp?.Original ?? command, (followUp?.Attempt ?? 0) + 1);
     }
+
+    /// <summary>
+    /// The venue's current order of an OMS order: by venue order id when known (else by client order id), then along
+    /// its cancel-replace lineage — a cancelled venue order whose replacement exists is followed to the replacement
+    /// (bounded), so a replaced order is never taken for a cancelled one.
+    /// </summary>
+    private async Task<BinanceResult<OrderReport>> QueryCurrentAsync(BinanceSpotSessions sessions, InstrumentId instrument, ClientOrderId clientOrderId,
+        VenueOrderId? venueOrderId, CancellationToken stop)
+    {
+        long? orderId = venueOrderId is { } v && long.TryParse(v.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+        var result = await SendAsync(sessions,
+            ws => ws.QueryOrderAsync(instrument, orderId, clientOrderId.Value, stop),
+            rest => rest.QueryOrderAsync(instrument, orderId, clientOrderId.Value, stop)).ConfigureAwait(false);
+        for (var step = 0; step < MaxLineageSteps && result.TryGetValue(out var report) && report.Status == OrderStatus.Canceled; step++)
+        {
+            if (!long.TryParse(report.VenueOrderId.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var cancelledId)
+                || SpotClientOrderIds.Replacement(clientOrderId, cancelledId) is not { } replacementId)
+            {
+                break;
+            }
+            var next = await SendAsync(sessions,
+                ws => ws.QueryOrderAsync(instrument, null, replacementId, stop),
+                rest => rest.QueryOrderAsync(instrument, null, replacementId, stop)).ConfigureAwait(false);
+            if (next.ErrorKind == VenueErrorKind.UnknownOrder) break; // really cancelled, not replaced
+            if (!next.TryGetValue(out var replacement)) return next;
+            // The cancelled one was replaced away: its fills stay the order's, its cancel is not.
+            result = BinanceResult<OrderReport>.Ok(replacement);
+        }
+        return result;
+    }
+
+    private const int MaxLineageSteps = 20;
+
+    /// <summary>The OMS order's lineage moved to the venue order of <paramref name="report"/> (a replacement).</summary>
+    private VenueOrderUpdate ReplacedBy(OrderReport report) => new()
+    {
+        Account = Account,
+        Timestamp = report.Timestamp ?? Now,
+        Source = VenueEventSource.Reconciliation,
+        Instrument = report.Instrument,
+        ClientOrderId = report.ClientOrderId,
+        VenueOrderId = report.VenueOrderId,
+        Kind = VenueOrderEventKind.Replaced,
+        LimitPrice = report.Price is > 0m ? report.Price : null,
+    };
 
     /// <summary>The fills of one order (<c>myTrades</c> by order id), or null when they cannot be read now.</summary>
     private async Task<IReadOnlyList<Fill>?> TradesOfAsync(BinanceSpotSessions sessions, OrderReport report, CancellationToken stop)
@@ -333,6 +596,9 @@ public sealed partial class BinanceSpotAccountWorker
 
     private void EnqueueQuery(VenueCommand about)
     {
+        // The query looks the order up by its venue id when the command knew it (a replaced order lives under a lineage id).
+        var known = about switch { CancelOrderCommand c => c.VenueOrderId, AmendOrderCommand a => a.VenueOrderId, _ => null };
+        if (known is { } venueOrderId) _venueIds[about.ClientOrderId] = venueOrderId;
         var query = new QueryOrderCommand { Account = Account, Instrument = about.Instrument, ClientOrderId = about.ClientOrderId, CreatedAt = Now };
         if (!_queue.TryEnqueue(query))
         {

@@ -97,8 +97,8 @@ public sealed partial class BinanceSpotAccountWorker
                 }
                 continue;
             }
-            var query = await SendAsync(sessions, ws => ws.QueryOrderAsync(order.Instrument, order.ClientOrderId, stop),
-                rest => rest.QueryOrderAsync(order.Instrument, order.ClientOrderId, stop)).ConfigureAwait(false);
+            // By venue order id when known, following a cancel-replace lineage to its current order.
+            var query = await QueryCurrentAsync(sessions, order.Instrument, order.ClientOrderId, order.VenueOrderId, stop).ConfigureAwait(false);
             if (query.TryGetValue(out var found)) reports.Add(found);
             else if (query.ErrorKind == VenueErrorKind.UnknownOrder) notFound.Add(order);
             else return Failed(query.Error!);
@@ -130,8 +130,15 @@ public sealed partial class BinanceSpotAccountWorker
         // the fills of orders that are no longer open, then what the venue does not know.
         var events = new List<VenueEvent>();
         var attached = new HashSet<FillKey>();
+        var knownVenueIds = view.OpenOrders.ToDictionary(o => o.ClientOrderId, o => o.VenueOrderId);
         foreach (var report in reports)
         {
+            if (Orders.SpotClientOrderIds.IsReplacement(report.VenueClientOrderId)
+                && knownVenueIds.TryGetValue(report.ClientOrderId, out var knownId) && knownId != report.VenueOrderId)
+            {
+                // A cancel-replace the OMS did not hear the end of: the order lives on in this replacement.
+                events.Add(ReplacedBy(report));
+            }
             var own = fills.Values.Where(f => f.ClientOrderId == report.ClientOrderId && f.Instrument == report.Instrument).OrderBy(f => TradeNumber(f.TradeId)).ToArray();
             foreach (var fill in own) attached.Add(fill.Key);
             events.AddRange((report with { Fills = own }).ToEvents(Account, VenueEventSource.Reconciliation, Now));

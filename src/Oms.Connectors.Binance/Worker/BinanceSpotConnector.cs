@@ -61,6 +61,8 @@ public sealed class BinanceSpotConnector : IVenueConnector, IAsyncDisposable
     public ValueTask<RouteResult> RouteAsync(VenueCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
+        // Routed inside the account grain's call: its span is current, and the venue calls made for it join that trace.
+        Shared.CommandContexts.Remember(command);
         var worker = GetOrStart(command.Account);
         if (worker is null)
         {
@@ -129,4 +131,7 @@ internal sealed record BinanceSpotWorkerShared(
     BinanceSpotWorkerOptions Options)
 {
     public TimeProvider Time => Context.Time;
+
+    /// <summary>Trace contexts of the queued commands (for the venue-call spans).</summary>
+    public Diagnostics.VenueCommandContexts CommandContexts { get; } = new();
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Oms.Connectors.Binance.RateLimits;
+using Oms.Observability;
 
 namespace Oms.Connectors.Binance.Worker;
 
@@ -32,6 +33,8 @@ public sealed class ClusterRateBudget : IRateBudget, IAsyncDisposable
     private readonly Dictionary<RateLimitKind, IReadOnlyList<RateLimitWindow>> _limits;
     private readonly ConcurrentDictionary<(RateLimitScope, TimeSpan), RateUsageReport> _reports = new();
     private readonly IDisposable _subscription;
+    /// <summary>The oms.rate_limit.used/limit gauge series of each (scope, window) this silo draws on.</summary>
+    private readonly Dictionary<(RateLimitScope Scope, TimeSpan Interval), IDisposable> _gauges = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reporter;
 
@@ -107,6 +110,7 @@ public sealed class ClusterRateBudget : IRateBudget, IAsyncDisposable
             {
                 lease.SetWindow(new RateLimitWindow(interval, l), _settings);
                 window = new RateLimitWindow(interval, l);
+                RegisterGauges(lease);
             }
             // The venue is at the cap already: what this silo still holds would overshoot.
             if (window.Limit > 0 && used >= (long)Math.Floor(window.Limit * _settings.UtilizationCap)) lease.Normal = 0;
@@ -122,7 +126,11 @@ public sealed class ClusterRateBudget : IRateBudget, IAsyncDisposable
         {
             _limits[kind] = windows.ToArray();
             affected = _scopes.Keys.Where(s => s.Kind == kind).ToList();
-            foreach (var scope in affected) _scopes[scope].ResetWindows(windows, _settings);
+            foreach (var scope in affected)
+            {
+                _scopes[scope].ResetWindows(windows, _settings);
+                RegisterGauges(_scopes[scope]);
+            }
         }
         var limits = windows.Select(w => new RateWindowLimit(w.Interval, w.Limit)).ToArray();
         foreach (var scope in affected) Forward(_provider.SetLimitsAsync(scope.ToString(), limits), $"set the limits of {scope}");
@@ -152,8 +160,40 @@ public sealed class ClusterRateBudget : IRateBudget, IAsyncDisposable
         lease = new ScopeLease(scope, _limits.TryGetValue(scope.Kind, out var windows) ? windows : [], _settings);
         _scopes[scope] = lease;
         _byKey[scope.ToString()] = scope;
+        RegisterGauges(lease);
         return lease;
     }
+
+    /// <summary>
+    /// Registers the gauges (<see cref="OmsTelemetry.RateBudgets"/>) of each window of <paramref name="lease"/> not yet
+    /// registered: venue <c>Binance</c>, scope <c>{kind}@{key}/{interval}</c>; used is what this silo drew in the
+    /// current window, raised to what the venue reported. Called under the lock.
+    /// </summary>
+    private void RegisterGauges(ScopeLease lease)
+    {
+        foreach (var window in lease.Windows)
+        {
+            var key = (lease.Scope, window.Interval);
+            if (_gauges.ContainsKey(key)) continue;
+            var interval = window.Interval;
+            _gauges[key] = OmsTelemetry.RateBudgets.Register("Binance", $"{lease.Scope}/{FormatInterval(interval)}", () => Read(lease, interval));
+        }
+    }
+
+    private RateBudgetReading Read(ScopeLease lease, TimeSpan interval)
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            var limit = lease.Windows.FirstOrDefault(w => w.Interval == interval).Limit;
+            return new RateBudgetReading(now < lease.ValidUntil || lease.ValidUntil == DateTimeOffset.MinValue ? lease.Used : 0, limit);
+        }
+    }
+
+    private static string FormatInterval(TimeSpan interval) =>
+        interval.TotalDays >= 1 && interval.TotalDays % 1 == 0 ? $"{interval.TotalDays:0}d"
+        : interval.TotalMinutes >= 1 && interval.TotalMinutes % 1 == 0 ? $"{interval.TotalMinutes:0}m"
+        : $"{interval.TotalSeconds:0}s";
 
     private void StartRefill(ScopeLease lease, long needed, RatePriority priority, DateTimeOffset now)
     {
@@ -254,6 +294,11 @@ public sealed class ClusterRateBudget : IRateBudget, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _subscription.Dispose();
+        lock (_gate)
+        {
+            foreach (var gauge in _gauges.Values) gauge.Dispose();
+            _gauges.Clear();
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {

@@ -93,17 +93,42 @@ public sealed class BinanceSpotHarness : VenueHarness
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The venue's account in OMS terms. An order amended by cancel-replace is several venue orders (its lineage, ids
+    /// <c>{id}</c>, <c>{id}__R…</c>): they are one OMS order whose status is the latest venue order's, whose filled
+    /// quantity is the lineage's and whose quantity is the earlier orders' fills plus the latest's quantity.
+    /// </summary>
     public override async Task<VenueAccountState> ReadAsync(AccountId account)
     {
         var state = await _oms.Inspector.GetAccountAsync(account);
         var byOrderId = state.Orders.ToDictionary(o => (o.Symbol, o.OrderId));
+        var orders = state.Orders
+            .GroupBy(o => (o.Symbol, Id: OmsId(o.ClientOrderId)))
+            .Select(lineage =>
+            {
+                var latest = lineage.MaxBy(o => o.OrderId)!;
+                var earlierFilled = lineage.Where(o => o.OrderId != latest.OrderId).Sum(o => o.ExecutedQty);
+                return new VenueOrderState(lineage.Key.Id, Spot(lineage.Key.Symbol), Status(latest.Status), earlierFilled + latest.OrigQty,
+                    earlierFilled + latest.ExecutedQty);
+            })
+            .ToList();
         return new VenueAccountState(
             state.Balances,
-            state.Orders.Select(o => new VenueOrderState(new ClientOrderId(o.ClientOrderId), Spot(o.Symbol), Status(o.Status), o.OrigQty, o.ExecutedQty)).ToList(),
+            orders,
             state.Trades.Select(t => new VenueTradeState(
-                byOrderId.TryGetValue((t.Symbol, t.OrderId), out var order) ? new ClientOrderId(order.ClientOrderId) : null,
+                byOrderId.TryGetValue((t.Symbol, t.OrderId), out var order) ? OmsId(order.ClientOrderId) : null,
                 Spot(t.Symbol), t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Qty, t.Price, t.Commission, t.CommissionAsset)).ToList());
     }
+
+    /// <summary>The venue's orders of one OMS order (its cancel-replace lineage), oldest first.</summary>
+    public async Task<IReadOnlyList<SimOrder>> LineageAsync(AccountId account, ClientOrderId clientOrderId)
+    {
+        var state = await _oms.Inspector.GetAccountAsync(account);
+        return state.Orders.Where(o => OmsId(o.ClientOrderId) == clientOrderId).OrderBy(o => o.OrderId).ToList();
+    }
+
+    private static ClientOrderId OmsId(string venueId) =>
+        Oms.Connectors.Binance.Orders.SpotClientOrderIds.ToOms(venueId) ?? throw new InvalidOperationException($"venue client order id '{venueId}' is not an OMS order's");
 
     public override async Task<VenueRequestStats> RequestStatsAsync(AccountId account)
     {
