@@ -10,7 +10,7 @@ public sealed partial class SimExchange
     private EngineResult<AlgoOrderView> PlaceAlgoOrderCore(string accountId, FuturesAlgoOrderRequest r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        if (!TryFindFutures(accountId, r.Symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindFutures(r.Symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }
@@ -455,7 +455,7 @@ public sealed partial class SimExchange
 
     private EngineResult<IReadOnlyList<AlgoOrderView>> CancelAllAlgoOrdersCore(string accountId, string symbol)
     {
-        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindFutures(symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }

@@ -578,22 +578,16 @@ public sealed partial class SimExchange
 
     private FuturesMarket? FindFutures(string symbol) => symbol is not null && _futures.TryGetValue(symbol, out var m) ? m : null;
 
-    /// <summary>The account and spot market a request names; an unknown account is reported before an unknown symbol.</summary>
-    private bool TryFindSpot(string accountId, string symbol, [NotNullWhen(true)] out AccountState? account, [NotNullWhen(true)] out SpotMarket? market,
+    /// <summary>
+    /// The account a request names and the market looked up for its symbol (<see cref="FindSpot"/> / <see cref="FindFutures"/>);
+    /// an unknown account is reported before an unknown symbol.
+    /// </summary>
+    private bool TryFind<TMarket>(string accountId, TMarket? found, [NotNullWhen(true)] out AccountState? account, [NotNullWhen(true)] out TMarket? market,
         [NotNullWhen(false)] out EngineError? error)
+        where TMarket : MarketState
     {
         account = FindAccount(accountId);
-        market = account is null ? null : FindSpot(symbol);
-        error = account is null ? EngineErrors.UnknownAccount(accountId) : market is null ? EngineErrors.BadSymbol : null;
-        return error is null;
-    }
-
-    /// <summary>The account and USDⓈ-M market a request names; an unknown account is reported before an unknown symbol.</summary>
-    private bool TryFindFutures(string accountId, string symbol, [NotNullWhen(true)] out AccountState? account, [NotNullWhen(true)] out FuturesMarket? market,
-        [NotNullWhen(false)] out EngineError? error)
-    {
-        account = FindAccount(accountId);
-        market = account is null ? null : FindFutures(symbol);
+        market = found;
         error = account is null ? EngineErrors.UnknownAccount(accountId) : market is null ? EngineErrors.BadSymbol : null;
         return error is null;
     }

@@ -1070,7 +1070,7 @@ public sealed partial class SimExchange
 
     private EngineResult<FuturesOrderView> CancelFuturesOrderCore(string accountId, string symbol, long? orderId, string? origClientOrderId)
     {
-        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindFutures(symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }
@@ -1103,7 +1103,7 @@ public sealed partial class SimExchange
 
     private EngineResult<IReadOnlyList<FuturesOrderView>> CancelAllFuturesOrdersCore(string accountId, string symbol)
     {
-        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindFutures(symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }
@@ -1128,7 +1128,7 @@ public sealed partial class SimExchange
 
     private EngineResult<CountdownView> SetCountdownCancelAllCore(string accountId, string symbol, long countdownTimeMs)
     {
-        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindFutures(symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }
@@ -1145,7 +1145,7 @@ public sealed partial class SimExchange
     private EngineResult<FuturesOrderView> ModifyFuturesOrderCore(string accountId, FuturesModifyRequest r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        if (!TryFindFutures(accountId, r.Symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindFutures(r.Symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }
@@ -1264,7 +1264,7 @@ public sealed partial class SimExchange
 
     private EngineResult<LeverageView> ChangeLeverageCore(string accountId, string symbol, int leverage)
     {
-        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindFutures(symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }
@@ -1305,7 +1305,7 @@ public sealed partial class SimExchange
 
     private EngineResult ChangeMarginTypeCore(string accountId, string symbol, MarginType marginType)
     {
-        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindFutures(symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }

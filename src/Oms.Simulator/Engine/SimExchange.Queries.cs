@@ -229,7 +229,7 @@ public sealed partial class SimExchange
 
     private EngineResult<FuturesOrderView> GetFuturesOrderCore(string accountId, string symbol, long? orderId, string? origClientOrderId)
     {
-        if (!TryFindFutures(accountId, symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindFutures(symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }
@@ -293,7 +293,7 @@ public sealed partial class SimExchange
 
     private EngineResult<IReadOnlyList<FuturesTradeView>> GetFuturesTradesCore(string accountId, TradeHistoryQuery query)
     {
-        if (!TryFindFutures(accountId, query.Symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindFutures(query.Symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }

@@ -1074,7 +1074,7 @@ public sealed partial class SimExchange
     private EngineResult<SpotCancelResult> CancelSpotOrderCore(string accountId, SpotCancelRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryFindSpot(accountId, request.Symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindSpot(request.Symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }
@@ -1123,7 +1123,7 @@ public sealed partial class SimExchange
 
     private EngineResult<SpotCancelAllResult> CancelAllSpotOrdersCore(string accountId, string symbol)
     {
-        if (!TryFindSpot(accountId, symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindSpot(symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }
@@ -1163,7 +1163,7 @@ public sealed partial class SimExchange
     private EngineResult<SpotCancelReplaceResult> CancelReplaceSpotOrderCore(string accountId, SpotCancelReplaceRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryFindSpot(accountId, request.NewOrder.Symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindSpot(request.NewOrder.Symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }
@@ -1241,7 +1241,7 @@ public sealed partial class SimExchange
     private EngineResult<SpotOrderView> AmendSpotOrderCore(string accountId, SpotAmendRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryFindSpot(accountId, request.Symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindSpot(request.Symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }

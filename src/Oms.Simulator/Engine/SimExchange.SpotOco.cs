@@ -13,7 +13,7 @@ public sealed partial class SimExchange
     private EngineResult<SpotOrderListResult> PlaceSpotOcoCore(string accountId, SpotOcoRequest r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        if (!TryFindSpot(accountId, r.Symbol, out var account, out var market, out var lookupError))
+        if (!TryFind(accountId, FindSpot(r.Symbol), out var account, out var market, out var lookupError))
         {
             return lookupError;
         }
