@@ -428,41 +428,40 @@ public sealed partial class BinanceSpotAccountWorker
         {
             _shared.Metrics.FollowUp(Venue, "found");
             var fills = report.ExecutedQuantity is > 0m ? await TradesOfAsync(sessions, report, stop).ConfigureAwait(false) : null;
-            if (known is not null && report.VenueOrderId != known && followUp?.Original is not AmendOrderCommand)
+            if (followUp?.Original is AmendOrderCommand amend)
+            {
+                // The amend's outcome first (a replace must precede the replacement's own events): a cancel-replace
+                // took effect when the lineage moved to a new venue order; an amend in place when the same order
+                // shows the new quantity.
+                var replaced = amend.VenueOrderId is not null && report.VenueOrderId != amend.VenueOrderId;
+                var inPlace = !replaced && amend.NewLimitPrice is null && amend.NewQuantity is { } wanted
+                    && string.Equals(report.VenueClientOrderId, amend.ClientOrderId.Value, StringComparison.Ordinal) && report.Quantity == wanted;
+                Post(new VenueOrderUpdate
+                {
+                    Account = Account,
+                    Timestamp = Now,
+                    Source = VenueEventSource.Reconciliation,
+                    Instrument = amend.Instrument,
+                    ClientOrderId = amend.ClientOrderId,
+                    VenueOrderId = report.VenueOrderId,
+                    Kind = replaced || inPlace ? VenueOrderEventKind.Replaced : VenueOrderEventKind.ReplaceRejected,
+                    Quantity = replaced || inPlace ? amend.NewQuantity : null,
+                    LimitPrice = replaced ? amend.NewLimitPrice ?? report.Price : null,
+                    Reason = replaced || inPlace ? null
+                        : $"the amend of {amend.ClientOrderId} did not take effect: the venue shows quantity {report.Quantity} at {report.Price}",
+                });
+            }
+            else if (known is not null && report.VenueOrderId != known)
             {
                 // Replaced since the OMS last heard: the lineage moved on to this venue order.
                 Post(ReplacedBy(report));
             }
             Post((fills is null ? report : report with { Fills = fills }).ToEvents(Account, VenueEventSource.Reconciliation, Now));
-            if (followUp is null) return;
             var open = report.Status is OrderStatus.New or OrderStatus.PartiallyFilled or OrderStatus.PendingNew;
-            switch (followUp.Original)
+            if (followUp?.Original is CancelOrderCommand cancel && open && followUp.Attempt < RetrySchedule.UnknownOutcome.Attempts)
             {
-                case CancelOrderCommand cancel when open:
-                    // The cancel did not happen (or not yet): cancelling again is harmless.
-                    if (followUp.Attempt < RetrySchedule.UnknownOutcome.Attempts) _queue.TryEnqueue(cancel with { CreatedAt = Now });
-                    break;
-                case AmendOrderCommand amend:
-                    // A cancel-replace took effect when the lineage moved to a new venue order; an amend in place
-                    // when the same order shows the new quantity.
-                    var replaced = amend.VenueOrderId is not null && report.VenueOrderId != amend.VenueOrderId;
-                    var inPlace = !replaced && amend.NewLimitPrice is null && amend.NewQuantity is { } wanted
-                        && string.Equals(report.VenueClientOrderId, amend.ClientOrderId.Value, StringComparison.Ordinal) && report.Quantity == wanted;
-                    Post(new VenueOrderUpdate
-                    {
-                        Account = Account,
-                        Timestamp = Now,
-                        Source = VenueEventSource.Reconciliation,
-                        Instrument = amend.Instrument,
-                        ClientOrderId = amend.ClientOrderId,
-                        VenueOrderId = report.VenueOrderId,
-                        Kind = replaced || inPlace ? VenueOrderEventKind.Replaced : VenueOrderEventKind.ReplaceRejected,
-                        Quantity = replaced || inPlace ? amend.NewQuantity : null,
-                        LimitPrice = replaced ? amend.NewLimitPrice ?? report.Price : null,
-                        Reason = replaced || inPlace ? null
-                            : $"the amend of {amend.ClientOrderId} did not take effect: the venue shows quantity {report.Quantity} at {report.Price}",
-                    });
-                    break;
+                // The cancel did not happen (or not yet): cancelling again is harmless.
+                _queue.TryEnqueue(cancel with { CreatedAt = Now });
             }
             return;
         }

@@ -189,6 +189,35 @@ public sealed class BinanceSpotAmendTests(BinanceSpotContractFixture fixture, IT
         await AssertInSyncAsync(account);
     }
 
+    [Fact]
+    public async Task A_cancel_replace_that_executed_but_answered_with_an_ambiguous_error_ends_replaced_never_failed()
+    {
+        var account = await Venue.NewAccountAsync("amendu");
+        const string id = "am-unknown";
+        await SubmitAsync(account, Buy(141.37m, 0.1m), id);
+        var placed = await WaitForStatusAsync(account, id, OrderStatus.New);
+
+        // The venue carries the cancel-replace out, then answers 503 / -1007: the outcome is unknown to the connector.
+        await fixture.Inspector.AddFaultAsync(new
+        {
+            action = "Error", target = "order.cancelReplace", accountId = account.Value, status = 503, code = -1007, afterExecution = true, times = 1,
+        });
+        var amend = await Account(account).AmendOrderAsync(new AmendOrder { ClientOrderId = new ClientOrderId(id), NewLimitPrice = 146.83m });
+        Assert.True(amend.Accepted, $"amend of {id} was refused: {amend.Denial}");
+
+        var replaced = await WaitForOrderAsync(account, id, o => o.LimitPrice == 146.83m && o.Status == OrderStatus.New && o.VenueOrderId != placed.VenueOrderId);
+        Assert.Equal(0.1m, replaced.Quantity);
+        var lineage = await Harness.LineageAsync(account, new ClientOrderId(id));
+        Assert.Equal(2, lineage.Count);
+        Assert.Equal(replaced.VenueOrderId!.Value.Value, lineage[1].OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var reports = await ReportsOfAsync(account, id);
+        Assert.DoesNotContain(reports, r => r.Event is OrderReplaceRejected || r.Order.Status is OrderStatus.Canceled or OrderStatus.Rejected);
+
+        await TakeAsync(146.83m, 0.1m);
+        await WaitForStatusAsync(account, id, OrderStatus.Filled);
+        await AssertInSyncAsync(account);
+    }
+
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe) where T : class
     {
         var deadline = DateTime.UtcNow + DefaultWait;
