@@ -6,7 +6,10 @@ public sealed partial class AccountGrain
     /// <summary>
     /// Tells each strategy that one of its child orders changed in <paramref name="reports"/>, which were just persisted:
     /// one one-way call per changed child with its latest snapshot. Nothing waits for the strategy, and a lost
-    /// notification only delays it (strategies re-read their children on activation and on a timer).
+    /// notification only delays it (strategies re-read their children on activation and on a timer). Orleans does not
+    /// order these calls, and one may reach the strategy after it read a newer state itself: the strategy takes a
+    /// notification only when it is provably newer and reads the order back otherwise (see
+    /// <see cref="ChildOrderState.MergeNotification"/>).
     /// </summary>
     private void NotifyStrategies(IReadOnlyList<ExecutionReport> reports)
     {

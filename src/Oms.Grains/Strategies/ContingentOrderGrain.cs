@@ -177,10 +177,21 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
             Log.UnknownChild(_logger, _account, _strategy, order.ClientOrderId);
             return;
         }
-        // Older or duplicate news changes nothing.
-        if (!child.Merge(order)) return;
         try
         {
+            switch (child.MergeNotification(order))
+            {
+                case ChildNotification.Ignored:
+                    // Older or duplicate news changes nothing.
+                    return;
+                case ChildNotification.ReadNeeded:
+                    // Notifications are one-way and may arrive out of order, even after a read of a newer state: what
+                    // cannot be ordered from the snapshot is read from the account, which answers with its current state.
+                    var current = await Account.GetOrderAsync(child.Id);
+                    // Null: the account evicted the (closed) order; its end arrives as a notification of its own.
+                    if (current is null || !child.Merge(current)) return;
+                    break;
+            }
             await ProgressAsync();
         }
         catch (Exception ex)
@@ -286,6 +297,7 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
                         break;
                     case AmendChild amend:
                         amend.Child.AmendRequested = amend.NewQuantity;
+                        amend.Child.AmendPending = false;
                         break;
                 }
             }
@@ -392,6 +404,7 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
             // Resize by cancel and replace from now on.
             child.AmendRefused = true;
             child.AmendRequested = null;
+            child.AmendPending = false;
             Log.ChildCommandRefused(_logger, _account, _strategy, child.Id, "amend", denial.ToString());
         }
     }

@@ -60,6 +60,17 @@ public enum ChildCancelReason
     Reprice = 6,
 }
 
+/// <summary>What a strategy made of a notification about one of its children.</summary>
+public enum ChildNotification
+{
+    /// <summary>Older than, or the same as, what the strategy knows.</summary>
+    Ignored = 0,
+    /// <summary>Provably newer: taken.</summary>
+    Taken = 1,
+    /// <summary>Different, but not provably newer: the strategy reads the order from the account instead.</summary>
+    ReadNeeded = 2,
+}
+
 /// <summary>One child order of a strategy and what the strategy knows and asked about it.</summary>
 [GenerateSerializer, Alias("oms.grains.ChildOrderState")]
 public sealed class ChildOrderState
@@ -78,6 +89,11 @@ public sealed class ChildOrderState
     [Id(8)] public DateTimeOffset CreatedAt { get; init; }
     /// <summary>The quantity of an amend in flight.</summary>
     [Id(9)] public decimal? AmendRequested { get; set; }
+    /// <summary>
+    /// The account showed the amend in <see cref="AmendRequested"/> as sent (the order pending replace): only a snapshot
+    /// after that one can tell whether the venue took the new quantity.
+    /// </summary>
+    [Id(10)] public bool AmendPending { get; set; }
 
     public bool IsOpen => Last is null || OrderStateMachine.IsOpen(Last.Status);
 
@@ -92,39 +108,75 @@ public sealed class ChildOrderState
     public bool EndedOutsideStrategy => !IsOpen && CancelReason is null && Last!.Status != OrderStatus.Filled;
 
     /// <summary>
-    /// Takes <paramref name="incoming"/> when it is not older than what is known: more filled, or newly terminal, or (as far
-    /// as fills and status go) the same and updated no earlier. Out-of-order and duplicate notifications are harmless.
+    /// Takes <paramref name="incoming"/> from one of the strategy's own calls to the account (a submit, cancel or amend
+    /// answer, or a read). The strategy awaits each call before it sends the next and the account handles one call at a
+    /// time, so each such snapshot is at least as new as every one merged before it: it is taken whenever it differs,
+    /// whatever its <see cref="OrderSnapshot.UpdatedAt"/> says (venue event times and the OMS clock do not order each
+    /// other, and equal times order nothing). Fills never go back and an end is never undone, whatever the source.
+    /// Returns whether anything changed.
     /// </summary>
     public bool Merge(OrderSnapshot incoming)
     {
         ArgumentNullException.ThrowIfNull(incoming);
         if (incoming.ClientOrderId != Id) return false;
-        var current = Last;
-        if (current is not null)
+        if (Last is { } current)
         {
-            if (incoming.FilledQuantity != current.FilledQuantity)
+            if (incoming.FilledQuantity < current.FilledQuantity) return false;
+            if (incoming.FilledQuantity == current.FilledQuantity)
             {
-                if (incoming.FilledQuantity < current.FilledQuantity) return false;
-            }
-            else
-            {
-                var incomingTerminal = OrderStateMachine.IsTerminal(incoming.Status);
-                var currentTerminal = OrderStateMachine.IsTerminal(current.Status);
-                if (currentTerminal && !incomingTerminal) return false;
-                if (incomingTerminal == currentTerminal && incoming.UpdatedAt < current.UpdatedAt) return false;
-                if (incoming.Status == current.Status && incoming.Quantity == current.Quantity
-                    && incoming.UpdatedAt == current.UpdatedAt && incoming.Triggered == current.Triggered) return false;
+                if (OrderStateMachine.IsTerminal(current.Status) && !OrderStateMachine.IsTerminal(incoming.Status)) return false;
+                if (SameState(incoming, current)) return false;
             }
         }
-        Last = incoming;
-        if (AmendRequested is { } requested && incoming.Status != OrderStatus.PendingReplace)
-        {
-            // The amend settled: when the order did not take the new quantity, the venue refused it.
-            if (incoming.Quantity != requested && OrderStateMachine.IsOpen(incoming.Status)) AmendRefused = true;
-            AmendRequested = null;
-        }
+        Take(incoming);
         return true;
     }
+
+    /// <summary>
+    /// Judges a snapshot the account pushed with a one-way notification. Those may arrive in any order and after the
+    /// strategy read a newer state itself (a notification can wait behind a turn that re-read the children), so a
+    /// notification is taken only when it is provably newer than what is known: more filled (fills only grow), or
+    /// newly ended with the same fills (an end is final). One that is provably older or equal is ignored. Any other
+    /// difference (an acknowledgement, a pending or confirmed amend or cancel, a trigger) cannot be ordered from the
+    /// snapshot alone: the caller reads the order from the account and merges that instead.
+    /// </summary>
+    public ChildNotification MergeNotification(OrderSnapshot incoming)
+    {
+        ArgumentNullException.ThrowIfNull(incoming);
+        if (incoming.ClientOrderId != Id) return ChildNotification.Ignored;
+        if (Last is not { } current) return ChildNotification.ReadNeeded;
+        if (incoming.FilledQuantity < current.FilledQuantity) return ChildNotification.Ignored;
+        if (incoming.FilledQuantity == current.FilledQuantity)
+        {
+            // Nothing with the same fills follows an end; a difference between two open states has no order.
+            if (OrderStateMachine.IsTerminal(current.Status) || SameState(incoming, current)) return ChildNotification.Ignored;
+            if (!OrderStateMachine.IsTerminal(incoming.Status)) return ChildNotification.ReadNeeded;
+        }
+        Take(incoming);
+        return ChildNotification.Taken;
+    }
+
+    private void Take(OrderSnapshot incoming)
+    {
+        Last = incoming;
+        if (AmendRequested is not { } requested) return;
+        if (incoming.Status == OrderStatus.PendingReplace)
+        {
+            AmendPending = true;
+            return;
+        }
+        // The amend settled. Only after the account showed it pending does an open order on another quantity mean the
+        // venue refused it; without that (the amend's answer was lost, say) nothing is concluded and the planner may
+        // try again, which the account answers either way.
+        if (AmendPending && OrderStateMachine.IsOpen(incoming.Status) && incoming.Quantity != requested) AmendRefused = true;
+        AmendRequested = null;
+        AmendPending = false;
+    }
+
+    private static bool SameState(OrderSnapshot a, OrderSnapshot b) =>
+        a.Status == b.Status && a.Quantity == b.Quantity && a.FilledQuantity == b.FilledQuantity && a.LimitPrice == b.LimitPrice
+        && a.Triggered == b.Triggered && a.UpdatedAt == b.UpdatedAt && a.VenueOrderId == b.VenueOrderId && a.Denial == b.Denial
+        && string.Equals(a.LastVenueError, b.LastVenueError, StringComparison.Ordinal);
 
     public StrategyChild ToContract() => new() { ClientOrderId = Id, Role = Role, Generation = Generation, Spec = Spec, Order = Last };
 }

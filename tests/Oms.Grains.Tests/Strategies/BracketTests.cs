@@ -125,6 +125,58 @@ public sealed class BracketTests(StrategyClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Late_notifications_from_before_an_amend_neither_refuse_it_nor_turn_the_resize_into_cancel_and_replace()
+    {
+        var d = await NewAsync(_grains, "br-late");
+        await d.Grain.SubmitBracketAsync(Bracket(LimitEntry(Perp, OrderSide.Buy, 0.010m, 50000m), StopMarket(49000m), LimitTakeProfit(52000m)));
+        var entry = await d.PlacedAsync(ChildRole.Entry, 1);
+        await d.AckAsync(ChildRole.Entry, 1, Perp);
+        await d.FillAsync(entry, 0.004m, 50000m);
+        await d.PlacedAsync(ChildRole.StopLoss, 1);
+        await d.PlacedAsync(ChildRole.TakeProfit, 1);
+        await d.AckAsync(ChildRole.StopLoss, 1, Perp);
+        await d.AckAsync(ChildRole.TakeProfit, 1, Perp);
+        // What the account notified when the take-profit was acknowledged (working, 0.004).
+        var acknowledged = (await d.OrderAsync(d.Child(ChildRole.TakeProfit, 1)))!;
+        Assert.Equal((OrderStatus.New, 0.004m), (acknowledged.Status, acknowledged.Quantity));
+
+        await d.FillAsync(entry, 0.003m, 50000m);
+        Assert.Equal(0.007m, (await d.AmendRoutedAsync(ChildRole.TakeProfit, 1)).NewQuantity);
+        await d.CancelRoutedAsync(ChildRole.StopLoss, 1);
+        var pending = (await d.OrderAsync(d.Child(ChildRole.TakeProfit, 1)))!;
+        Assert.Equal(OrderStatus.PendingReplace, pending.Status);
+
+        // The racy order: the acknowledgement's notification reaches the strategy only now, while the amend is in flight
+        // (it waited behind a turn that had already read the newer state). Venue and OMS times are coarse: it carries
+        // the same time as the pending amend, so nothing but the order of arrival tells them apart.
+        var late = acknowledged with { UpdatedAt = pending.UpdatedAt };
+        await d.Grain.OnChildOrderChangedAsync(late);
+        await d.Grain.ReconcileAsync();
+
+        await d.ReplacedAsync(ChildRole.TakeProfit, 1, Perp, 0.007m);
+        await d.CanceledAsync(ChildRole.StopLoss, 1, Perp);
+        Assert.Equal(0.007m, (await d.PlacedAsync(ChildRole.StopLoss, 2)).Spec.Quantity);
+        await d.AckAsync(ChildRole.StopLoss, 2, Perp);
+        // The same late news after the amend settled changes nothing either (no amend back to 0.007 is sent again).
+        await d.Grain.OnChildOrderChangedAsync(late with { UpdatedAt = (await d.OrderAsync(d.Child(ChildRole.TakeProfit, 1)))!.UpdatedAt });
+        await d.Grain.ReconcileAsync();
+
+        // The entry completes: the take-profit is amended a second time, still never cancelled.
+        await d.FillAsync(entry, 0.003m, 50000m);
+        var amends = await StrategyDriver.WaitUntilAsync(() => d.Amends.Where(a => a.ClientOrderId == d.Child(ChildRole.TakeProfit, 1)).ToArray(), a => a.Length >= 2, "a second amend");
+        Assert.Equal([0.007m, 0.010m], amends.Select(a => a.NewQuantity!.Value));
+        await d.CancelRoutedAsync(ChildRole.StopLoss, 2);
+        await d.ReplacedAsync(ChildRole.TakeProfit, 1, Perp, 0.010m);
+        await d.CanceledAsync(ChildRole.StopLoss, 2, Perp);
+        Assert.Equal(0.010m, (await d.PlacedAsync(ChildRole.StopLoss, 3)).Spec.Quantity);
+        var strategy = await d.WaitAsync(s => s.Children.Single(c => c.ClientOrderId == d.Child(ChildRole.TakeProfit, 1)).Order!.Quantity == 0.010m, "the take-profit at 0.010");
+        Assert.Equal(StrategyStatus.Working, strategy.Status);
+        Assert.DoesNotContain(d.Cancels, c => c.ClientOrderId == d.Child(ChildRole.TakeProfit, 1));
+        Assert.DoesNotContain(d.Places, p => p.ClientOrderId == d.Child(ChildRole.TakeProfit, 2));
+        Assert.Equal(2, d.Amends.Count);
+    }
+
+    [Fact]
     public async Task Legs_too_small_for_the_filters_wait_for_more_of_the_entry()
     {
         var d = await NewAsync(_grains, "br-small");

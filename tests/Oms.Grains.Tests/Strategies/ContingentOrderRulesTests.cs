@@ -164,6 +164,81 @@ public sealed class ContingentOrderRulesTests
     }
 
     [Fact]
+    public void Notifications_are_taken_only_when_provably_newer_and_anything_else_is_read_from_the_account()
+    {
+        var spec = ContingentOrderValidation.LegSpec(BuyEntry, LimitTakeProfit(52000m), 0.004m);
+        var leg = new ChildOrderState { Id = new ClientOrderId("s-tp-1"), Role = ChildRole.TakeProfit, Generation = 1, Spec = spec };
+        var t0 = TestEnvironment.Start;
+        OrderSnapshot Snap(OrderStatus status, decimal quantity, decimal filled = 0m) => new()
+        {
+            Account = new AccountId("a"), ClientOrderId = leg.Id, Spec = spec, Status = status, Quantity = quantity,
+            FilledQuantity = filled, AveragePrice = filled > 0m ? 52000m : 0m, Fees = [], CreatedAt = t0, UpdatedAt = t0,
+        };
+
+        // Nothing known yet: even a notification is read from the account.
+        Assert.Equal(ChildNotification.ReadNeeded, leg.MergeNotification(Snap(OrderStatus.New, 0.004m)));
+        Assert.True(leg.Merge(Snap(OrderStatus.New, 0.004m)));
+        leg.AmendRequested = 0.007m;
+        Assert.True(leg.Merge(Snap(OrderStatus.PendingReplace, 0.004m)));
+        Assert.True(leg.AmendPending);
+
+        // The acknowledgement's notification arriving late, with the same time as the pending amend: nothing in it says
+        // which came first, so it is not taken (and the amend is not judged refused by it).
+        Assert.Equal(ChildNotification.ReadNeeded, leg.MergeNotification(Snap(OrderStatus.New, 0.004m)));
+        Assert.Equal(ChildNotification.ReadNeeded, leg.MergeNotification(Snap(OrderStatus.PendingNew, 0.004m)));
+        Assert.Equal((OrderStatus.PendingReplace, 0.007m, false), (leg.Status!.Value, leg.AmendRequested!.Value, leg.AmendRefused));
+        Assert.True(StrategyPlanner.CanAmend(leg, 0.007m));
+        // A duplicate is ignored; a fill is provably newer (fills only grow) and is taken; an older fill count is ignored.
+        Assert.Equal(ChildNotification.Ignored, leg.MergeNotification(Snap(OrderStatus.PendingReplace, 0.004m)));
+        Assert.Equal(ChildNotification.Taken, leg.MergeNotification(Snap(OrderStatus.PendingReplace, 0.004m, 0.001m)));
+        Assert.Equal(ChildNotification.Ignored, leg.MergeNotification(Snap(OrderStatus.New, 0.004m)));
+        Assert.Equal(0.007m, leg.AmendRequested);
+
+        // The account's answer (a read) shows the amend confirmed.
+        Assert.True(leg.Merge(Snap(OrderStatus.PartiallyFilled, 0.007m, 0.001m)));
+        Assert.Equal((0.006m, (decimal?)null, false), (leg.Leaves, leg.AmendRequested, leg.AmendRefused));
+        // Late news of the old quantity with the same fills cannot shrink it back.
+        Assert.Equal(ChildNotification.ReadNeeded, leg.MergeNotification(Snap(OrderStatus.PendingReplace, 0.004m, 0.001m)));
+        Assert.Equal(0.007m, leg.Last!.Quantity);
+
+        // An end with the same fills is final: taken, and nothing with those fills comes after it.
+        Assert.Equal(ChildNotification.Taken, leg.MergeNotification(Snap(OrderStatus.Canceled, 0.007m, 0.001m)));
+        Assert.Equal(ChildNotification.Ignored, leg.MergeNotification(Snap(OrderStatus.PartiallyFilled, 0.007m, 0.001m)));
+        Assert.False(leg.Merge(Snap(OrderStatus.PartiallyFilled, 0.007m, 0.001m)));
+        // A fill the venue reports after the cancel is venue truth.
+        Assert.Equal(ChildNotification.Taken, leg.MergeNotification(Snap(OrderStatus.Canceled, 0.007m, 0.002m)));
+        Assert.Equal(ChildNotification.Ignored, leg.MergeNotification(Snap(OrderStatus.Canceled, 0.007m, 0.002m) with { ClientOrderId = new ClientOrderId("other") }));
+    }
+
+    [Fact]
+    public void An_amend_is_judged_refused_only_by_a_snapshot_after_the_account_showed_it_pending()
+    {
+        var spec = ContingentOrderValidation.LegSpec(BuyEntry, LimitTakeProfit(52000m), 0.004m);
+        var leg = new ChildOrderState { Id = new ClientOrderId("s-tp-1"), Role = ChildRole.TakeProfit, Generation = 1, Spec = spec };
+        var t0 = TestEnvironment.Start;
+        OrderSnapshot Snap(OrderStatus status, decimal quantity, int seconds, string? venueError = null) => new()
+        {
+            Account = new AccountId("a"), ClientOrderId = leg.Id, Spec = spec, Status = status, Quantity = quantity, FilledQuantity = 0m,
+            AveragePrice = 0m, Fees = [], CreatedAt = t0, UpdatedAt = t0.AddSeconds(seconds), LastVenueError = venueError,
+        };
+        leg.Merge(Snap(OrderStatus.New, 0.004m, 1));
+
+        // The amend's answer was lost (after a failover, say) and the order shows its old quantity: the amend may never
+        // have reached the account, so nothing is concluded and the planner may amend again.
+        leg.AmendRequested = 0.007m;
+        Assert.True(leg.Merge(Snap(OrderStatus.New, 0.004m, 2)));
+        Assert.Equal(((decimal?)null, false), (leg.AmendRequested, leg.AmendRefused));
+        Assert.True(StrategyPlanner.CanAmend(leg, 0.007m));
+
+        // Pending, then back on the old quantity: the venue refused it; resizes go by cancel and replace from now on.
+        leg.AmendRequested = 0.007m;
+        leg.Merge(Snap(OrderStatus.PendingReplace, 0.004m, 3));
+        Assert.True(leg.Merge(Snap(OrderStatus.New, 0.004m, 4, "-4028: amend refused")));
+        Assert.Equal(((decimal?)null, false, true), (leg.AmendRequested, leg.AmendPending, leg.AmendRefused));
+        Assert.False(StrategyPlanner.CanAmend(leg, 0.007m));
+    }
+
+    [Fact]
     public void Only_limit_legs_are_amended_and_on_spot_only_downwards()
     {
         static ChildOrderState Leg(OrderSpec spec) => new() { Id = new ClientOrderId("s-tp-1"), Role = ChildRole.TakeProfit, Generation = 1, Spec = spec };
