@@ -3,15 +3,20 @@ using Oms.Connectors.Binance;
 using Oms.Connectors.Binance.Diagnostics;
 using Oms.Connectors.Binance.Worker;
 using Oms.Connectors.Binance.Worker.UsdM;
+using Oms.Connectors.Binance.RateLimits;
 using Oms.Connectors.Hosting;
+using Oms.Grains.Futures;
 
 namespace Oms.Silo.Connectors;
 
 /// <summary>Wires the Binance USDⓈ-M futures connector next to the spot connector.</summary>
 public static class BinanceUsdMConnectorExtensions
 {
+    /// <summary>Service key of the USD-M connector's cluster-wide rate budget.</summary>
+    public const string UsdMRateBudgetKey = "oms.binance.usdm.budget";
+
     /// <summary>
-    /// Adds the Binance USD-M connector (its own API context and rate budget with the futures limits, the shared HTTP
+    /// Adds the Binance USD-M connector (its own API context, the cluster-wide rate budget with the futures limits, the shared HTTP
     /// client, keys, event sink and reconciliation port) as an <see cref="IVenueConnector"/> for
     /// <see cref="MarketType.UsdMFutures"/>, and stops it with the silo like the spot connector. Settings:
     /// <c>Oms:Connectors:Binance:UsdMWorker</c> (dead-man's switch) plus the spot worker's shared settings.
@@ -24,10 +29,25 @@ public static class BinanceUsdMConnectorExtensions
         var problems = usdM.Validate();
         if (problems.Count > 0) throw new InvalidOperationException("invalid Binance USD-M connector settings: " + string.Join("; ", problems));
         services.AddSingleton(usdM);
+        // The futures limits (weight per minute, orders per 10 s and per minute) are shared by every silo: draws go to
+        // the cluster-wide budget grains of the usdm:* scopes, like the spot connector's.
+        services.AddKeyedSingleton(UsdMRateBudgetKey, (sp, _) => new ClusterRateBudget(
+            sp.GetRequiredService<IRateLeaseProvider>(),
+            sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString(),
+            new RateBudgetSettings
+            {
+                PriorityReserveFraction = binance.PriorityReserveFraction,
+                UtilizationCap = binance.UtilizationCap,
+                DefaultLimits = RateBudgetSettings.UsdMDefaults,
+            },
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ClusterRateBudget>()));
+        services.AddOptions<FuturesMonitorOptions>().Bind(configuration.GetSection(FuturesMonitorOptions.SectionName))
+            .Validate(o => o.Validate().Count == 0, "invalid Oms:Futures settings (margin alert threshold, intervals)").ValidateOnStart();
         services.AddSingleton(sp =>
         {
             var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
-            var context = new BinanceApiContext(BinanceApi.UsdM, binance, BinanceApiContext.CreateLocalBudget(BinanceApi.UsdM, binance, time),
+            var context = new BinanceApiContext(BinanceApi.UsdM, binance, sp.GetRequiredKeyedService<ClusterRateBudget>(UsdMRateBudgetKey),
                 sp.GetRequiredService<BinanceMetrics>(), time, sp.GetRequiredService<ILoggerFactory>());
             return new BinanceUsdMConnector(
                 context,
@@ -40,6 +60,7 @@ public static class BinanceUsdMConnectorExtensions
                 usdM);
         });
         services.AddSingleton<IVenueConnector>(sp => sp.GetRequiredService<BinanceUsdMConnector>());
+        services.AddSingleton<IDerivativesAccountPort>(sp => sp.GetRequiredService<BinanceUsdMConnector>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BinanceUsdMConnectorLifecycle>();
         return services;
     }

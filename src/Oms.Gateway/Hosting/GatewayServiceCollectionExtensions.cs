@@ -33,6 +33,7 @@ public static class GatewayServiceCollectionExtensions
         grpc.AddServiceOptions<AccountGrpcService>(AddInterceptors);
         grpc.AddServiceOptions<RiskGrpcService>(AddInterceptors);
         grpc.AddServiceOptions<AdvancedOrderGrpcService>(AddInterceptors);
+        grpc.AddServiceOptions<FuturesGrpcService>(AddInterceptors);
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks();
         return services;
@@ -45,6 +46,7 @@ public static class GatewayServiceCollectionExtensions
         endpoints.MapGrpcService<AccountGrpcService>();
         endpoints.MapGrpcService<RiskGrpcService>();
         endpoints.MapGrpcService<AdvancedOrderGrpcService>();
+        endpoints.MapGrpcService<FuturesGrpcService>();
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
         return endpoints;

@@ -81,6 +81,16 @@ public sealed partial class BinanceUsdMAccountWorker
         var positions = await sessions.Rest.GetPositionsAsync(null, stop).ConfigureAwait(false);
         if (!positions.TryGetValue(out var positionList)) return Failed(positions.Error!);
         Post(UsdMBalance.ToSnapshot(balanceList, Account, Now, VenueEventSource.Reconciliation));
+        // The position mode (one-way or hedge) is the venue's: the account checks orders against the one it applies.
+        var mode = await sessions.Rest.GetPositionModeAsync(stop).ConfigureAwait(false);
+        if (mode.TryGetValue(out var positionMode))
+        {
+            Post(new VenueAccountConfigUpdate { Account = Account, Timestamp = Now, Source = VenueEventSource.Reconciliation, PositionMode = positionMode });
+        }
+        else
+        {
+            _logger.LogWarning("Account {Account}: {Message}; the account keeps its position mode", Account, mode.Error!.Message);
+        }
 
         var view = await _shared.Reconciliation.GetViewAsync(Account, stop).ConfigureAwait(false);
         var open = await sessions.Rest.GetOpenOrdersAsync(null, stop).ConfigureAwait(false);

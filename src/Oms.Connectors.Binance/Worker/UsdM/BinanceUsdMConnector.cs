@@ -10,7 +10,7 @@ namespace Oms.Connectors.Binance.Worker.UsdM;
 /// stream, command queue, reconciliation, watchdog and dead-man's switch. Stateless: every durable fact lives in the
 /// account grains. Mirrors <see cref="BinanceSpotConnector"/> and shares its hosting machinery.
 /// </summary>
-public sealed class BinanceUsdMConnector : IVenueConnector, IAsyncDisposable
+public sealed partial class BinanceUsdMConnector : IVenueConnector, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<AccountId, BinanceUsdMAccountWorker> _workers = new();
     private readonly HashSet<Task> _stopping = [];
