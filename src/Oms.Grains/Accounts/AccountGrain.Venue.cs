@@ -30,6 +30,7 @@ public sealed partial class AccountGrain
             };
         }
         _coldKnownFills = null;
+        ReleaseUnchangedRehydrated();
         if (!changed) return;
 
         // One write per batch; fills reach their positions only after it returned (they sit in the outbox).
@@ -194,6 +195,7 @@ public sealed partial class AccountGrain
         if (S.Orders.ContainsKey(id)) return;
         var record = Copier.Copy(stored);
         S.Orders[id] = record;
+        (_rehydrated ??= [])[id] = record.FillKeys.Count;
         foreach (var key in record.FillKeys) IndexFill(key);
         if (!record.Order.IsOpen && !S.ClosedOrders.Contains(id)) S.ClosedOrders.Add(id);
         Log.OrderRehydrated(_logger, _account, id, record.Order.Status);
@@ -214,6 +216,27 @@ public sealed partial class AccountGrain
 
     /// <summary>Fill keys the journal confirmed as applied, for the batch being applied.</summary>
     private HashSet<FillKey>? _coldKnownFills;
+
+    /// <summary>Orders brought back from the archive for the batch being applied, with their fill count then.</summary>
+    private Dictionary<ClientOrderId, int>? _rehydrated;
+
+    /// <summary>
+    /// An archived order the batch did not change (a duplicate status update) leaves the hot state again at once: the
+    /// archive already has it as it is, so it is neither written nor archived again.
+    /// </summary>
+    private void ReleaseUnchangedRehydrated()
+    {
+        if (_rehydrated is null) return;
+        foreach (var (id, fillCount) in _rehydrated)
+        {
+            if (!S.Orders.TryGetValue(id, out var record) || record.Order.IsOpen || record.FillKeys.Count != fillCount) continue;
+            if (_unpublished.Exists(r => r.Order.ClientOrderId == id)) continue;
+            S.Orders.Remove(id);
+            S.ClosedOrders.Remove(id);
+            foreach (var key in record.FillKeys) UnindexFill(key);
+        }
+        _rehydrated = null;
+    }
 
     private bool ApplyOrderUpdate(VenueOrderUpdate update)
     {

@@ -29,6 +29,9 @@ internal sealed class InProcessSilo : IAsyncDisposable
 
     public IGrainFactory Grains { get; }
 
+    /// <summary>The silo host's services (storage, serializer).</summary>
+    public IServiceProvider Services => _host.Services;
+
     public NoOpVenueRouter Router { get; }
 
     public static async Task<InProcessSilo> StartAsync()
