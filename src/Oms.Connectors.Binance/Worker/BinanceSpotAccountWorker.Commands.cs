@@ -122,13 +122,18 @@ public sealed partial class BinanceSpotAccountWorker
         var result = await SendWithClockRetryAsync(sessions,
             ws => ws.CancelOrderAsync(command.Instrument, command.ClientOrderId, command.VenueOrderId, stop),
             rest => rest.CancelOrderAsync(command.Instrument, command.ClientOrderId, command.VenueOrderId, stop), stop).ConfigureAwait(false);
-        if (result.ErrorKind == VenueErrorKind.UnknownOrder && command.VenueOrderId is { } known
-            && long.TryParse(known.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId))
+        if (result.ErrorKind == VenueErrorKind.UnknownOrder && command.VenueOrderId is { } known)
         {
-            // An order replaced by cancel-replace lives at the venue under its lineage id: cancel it by its venue id.
-            result = await SendWithClockRetryAsync(sessions,
-                ws => ws.CancelOrderByIdAsync(command.Instrument, orderId, stop),
-                rest => rest.CancelOrderByIdAsync(command.Instrument, orderId, stop), stop).ConfigureAwait(false);
+            // The order may live on under a lineage id: replaced by a cancel-replace (possibly one still in flight when
+            // this cancel was queued, so the venue id it names is the replaced one). Cancel the lineage's current order.
+            var current = await QueryCurrentAsync(sessions, command.Instrument, command.ClientOrderId, known, stop).ConfigureAwait(false);
+            if (current.TryGetValue(out var live) && live.Status is OrderStatus.New or OrderStatus.PartiallyFilled
+                && long.TryParse(live.VenueOrderId.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId))
+            {
+                result = await SendWithClockRetryAsync(sessions,
+                    ws => ws.CancelOrderByIdAsync(command.Instrument, orderId, stop),
+                    rest => rest.CancelOrderByIdAsync(command.Instrument, orderId, stop), stop).ConfigureAwait(false);
+            }
         }
         if (result.TryGetValue(out var report))
         {

@@ -113,6 +113,15 @@ public sealed class BinanceSpotAmendTests(BinanceSpotContractFixture fixture, IT
         Assert.True((await Account(account).CancelOrderAsync(new CancelOrder { ClientOrderId = new ClientOrderId(second) })).Accepted);
         await WaitForStatusAsync(account, second, OrderStatus.Canceled);
         Assert.All(await Harness.LineageAsync(account, new ClientOrderId(second)), o => Assert.Equal("Canceled", o.Status));
+
+        // A cancel sent right behind a price amend (it names the venue order being replaced) still cancels the order.
+        const string third = "am-race-cancel";
+        await SubmitAsync(account, Buy(141.37m, 0.1m), third);
+        await WaitForStatusAsync(account, third, OrderStatus.New);
+        Assert.True((await Account(account).AmendOrderAsync(new AmendOrder { ClientOrderId = new ClientOrderId(third), NewLimitPrice = 142.11m })).Accepted);
+        Assert.True((await Account(account).CancelOrderAsync(new CancelOrder { ClientOrderId = new ClientOrderId(third) })).Accepted);
+        await WaitForStatusAsync(account, third, OrderStatus.Canceled);
+        Assert.All(await Harness.LineageAsync(account, new ClientOrderId(third)), o => Assert.Equal("Canceled", o.Status));
         await AssertInSyncAsync(account);
     }
 
