@@ -71,6 +71,18 @@ pg_wait_ready() {
   done
 }
 
+# The suite runs several test assemblies at once, each with silos and connection pools of its own: the
+# default of 100 connections is too few. Raises max_connections (a restart) when it is below the target.
+pg_ensure_max_connections() {
+  local version="$1" cluster="$2" port="$3" target="${OMS_PG_MAX_CONNECTIONS:-400}" current
+  current="$(pg_as_postgres psql -tAq -p "$port" -d postgres -c 'SHOW max_connections' 2>/dev/null || echo 0)"
+  if [ "${current:-0}" -ge "$target" ] 2>/dev/null; then return 0; fi
+  pg_log "max_connections is ${current:-unknown}; raising it to $target (restart)"
+  pg_as_postgres psql -v ON_ERROR_STOP=1 -q -p "$port" -d postgres -c "ALTER SYSTEM SET max_connections = $target" >/dev/null
+  pg_ctlcluster "$version" "$cluster" restart
+  pg_wait_ready "$port"
+}
+
 ensure_postgres() {
   if [ -n "${OMS_TEST_POSTGRES:-}" ]; then
     pg_log "OMS_TEST_POSTGRES is set; using that server and skipping local provisioning"
@@ -98,6 +110,7 @@ ensure_postgres() {
     fi
   fi
   pg_wait_ready "$port"
+  pg_ensure_max_connections "$version" "$cluster" "$port"
 
   # Role and database, idempotently. The role needs CREATEDB: each test class creates its own database.
   pg_as_postgres psql -v ON_ERROR_STOP=1 -q -p "$port" -d postgres \
