@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Time.Testing;
 using Oms.Connectors.Binance.Diagnostics;
 using Oms.Connectors.Binance.Http;
 using Oms.Connectors.Binance.Parsing;
@@ -15,7 +14,8 @@ namespace Oms.Connectors.Binance.Tests;
 public sealed class UsdMUserDataStreamTests : IAsyncLifetime
 {
     private static readonly AccountId Account = new("acct-uds");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero));
+    private static readonly DateTimeOffset Start0 = new(2026, 7, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly ObservedFakeTime _time = new(Start0);
     private readonly BinanceMetrics _metrics = new();
     private readonly ConcurrentQueue<(string Method, DateTimeOffset At, string? ApiKey, string Query)> _listenKeyCalls = new();
     private readonly ConcurrentQueue<PoolActivityRecord> _activity = new();
@@ -89,12 +89,16 @@ public sealed class UsdMUserDataStreamTests : IAsyncLifetime
         Assert.True(condition(), what);
     }
 
-    private async Task<FakeStreamConnection> Connected(int count)
+    /// <summary>
+    /// Connection <paramref name="count"/> is open and reported active. With <paramref name="wakeAt"/>, also waits until the
+    /// serving loop is parked on its timer for that fake time (the next keepalive or rotation), so that the test may move
+    /// the clock: moving it while the loop is between reading the time and arming the timer would arm it from the moved time.
+    /// </summary>
+    private async Task<FakeStreamConnection> Connected(int count, DateTimeOffset? wakeAt = null)
     {
         var connection = await _server.WaitForConnectionAsync(count);
         await Eventually(() => _listener.Active.Count == count, $"the stream reported connection {count} active");
-        // Let the loop arm its timers before the fake clock moves.
-        await Task.Delay(50);
+        if (wakeAt is { } due) await _time.WaitForTimerAsync(due, $"the loop of connection {count} waits for its next keepalive or rotation");
         return connection;
     }
 
@@ -134,13 +138,17 @@ public sealed class UsdMUserDataStreamTests : IAsyncLifetime
     {
         var start = _time.GetUtcNow();
         Start();
-        await Connected(1);
+        await Connected(1, wakeAt: start.AddMinutes(30));
 
         _time.Advance(TimeSpan.FromMinutes(30));
         await Eventually(() => Calls("PUT") == 1, "the first keepalive");
+        // The next keepalive is scheduled from the answered one, not from when the test moves the clock.
+        await _time.WaitForTimerAsync(start.AddMinutes(60), "the loop waits for the second keepalive");
         _time.Advance(TimeSpan.FromMinutes(29));
+        // Give a premature keepalive the chance to show.
         await Task.Delay(100);
         Assert.Equal(1, Calls("PUT"));
+        Assert.Contains(start.AddMinutes(60), _time.ArmedDueTimes);
         _time.Advance(TimeSpan.FromMinutes(1));
         await Eventually(() => Calls("PUT") == 2, "the second keepalive");
 
@@ -155,7 +163,7 @@ public sealed class UsdMUserDataStreamTests : IAsyncLifetime
     public async Task A_failed_keepalive_moves_to_a_new_key_and_connection_and_reports_a_possible_gap()
     {
         Start(o => o.ListenKeyKeepAliveInterval = TimeSpan.FromMinutes(10));
-        var first = await Connected(1);
+        var first = await Connected(1, wakeAt: Start0.AddMinutes(10));
         _keyExpired = true;
 
         _time.Advance(TimeSpan.FromMinutes(10));
@@ -197,11 +205,9 @@ public sealed class UsdMUserDataStreamTests : IAsyncLifetime
         await Eventually(() => _activity.Any(a => a.Activity == PoolActivity.ReconnectScheduled), "a reconnect was scheduled");
         Assert.Equal(TimeSpan.FromSeconds(1), _activity.First(a => a.Activity == PoolActivity.ReconnectScheduled).Delay);
         Assert.Single(_listener.Lost);
-        for (var i = 0; i < 20 && _server.Connections.Count < 2; i++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(50);
-        }
+        await _time.WaitForTimerAsync(Start0.AddSeconds(1), "the reconnect waits out its backoff");
+        Assert.Single(_server.Connections);
+        _time.Advance(TimeSpan.FromSeconds(1));
         var second = await Connected(2);
 
         Assert.Equal("?listenKey=key-1", second.Query);
@@ -230,7 +236,7 @@ public sealed class UsdMUserDataStreamTests : IAsyncLifetime
     public async Task The_connection_is_rotated_before_the_24_hour_cut_and_keepalives_continue()
     {
         Start(o => o.SessionMaxLifetime = TimeSpan.FromHours(23));
-        var first = await Connected(1);
+        var first = await Connected(1, wakeAt: Start0.AddMinutes(30));
 
         _time.Advance(TimeSpan.FromHours(23));
         await Connected(2);

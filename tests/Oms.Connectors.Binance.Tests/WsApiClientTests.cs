@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Time.Testing;
 using Oms.Connectors.Binance.Diagnostics;
 using Oms.Connectors.Binance.Orders;
 using Oms.Connectors.Binance.Parsing;
@@ -17,7 +16,7 @@ public sealed class WsApiClientTests : IAsyncLifetime
 {
     private static readonly InstrumentId BtcUsdt = new(Venue.Binance, MarketType.Spot, "BTCUSDT");
     private static readonly AccountId Account = new("acct-ws");
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly ObservedFakeTime _time = new(DateTimeOffset.UtcNow);
     private readonly BinanceMetrics _metrics = new();
     private readonly string _secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
     private readonly Ed25519Signer _edKey = Ed25519Signer.Generate();
@@ -71,15 +70,21 @@ public sealed class WsApiClientTests : IAsyncLifetime
 
     private static async Task Within(Task task, int seconds = 10) => await task.WaitAsync(TimeSpan.FromSeconds(seconds));
 
-    /// <summary>Advances fake time in steps until <paramref name="task"/> completes (timers may be registered after the first step).</summary>
-    private async Task<T> AdvanceUntil<T>(Task<T> task, TimeSpan step)
+    /// <summary>Waits until the request's timeout timer is armed, moves the clock to it and returns the request's result.</summary>
+    private async Task<T> AfterTimeout<T>(Task<T> task, TimeSpan timeout)
     {
-        for (var i = 0; i < 200 && !task.IsCompleted; i++)
-        {
-            _time.Advance(step);
-            await Task.WhenAny(task, Task.Delay(20));
-        }
+        await AdvanceWhenArmed(timeout, "the request's timeout");
         return await Within(task);
+    }
+
+    /// <summary>
+    /// Moves the clock by <paramref name="delay"/> once a timer due then is armed: moving it while the code is between
+    /// reading the time and arming its timer would arm it from the moved time, and the wake-up would never come.
+    /// </summary>
+    private async Task AdvanceWhenArmed(TimeSpan delay, string what)
+    {
+        await _time.WaitForTimerAsync(_time.GetUtcNow() + delay, what);
+        _time.Advance(delay);
     }
 
     private static async Task Eventually(Func<bool> condition, string what)
@@ -169,8 +174,8 @@ public sealed class WsApiClientTests : IAsyncLifetime
         pool.Start();
         await Within(pool.WaitForOpenSessionAsync(CancellationToken.None));
 
-        var place = await AdvanceUntil(client.PlaceOrderAsync(Limit(), new ClientOrderId("ws-3")).AsTask(), TimeSpan.FromSeconds(5));
-        var query = await AdvanceUntil(client.QueryOrderAsync(BtcUsdt, new ClientOrderId("ws-3")).AsTask(), TimeSpan.FromSeconds(5));
+        var place = await AfterTimeout(client.PlaceOrderAsync(Limit(), new ClientOrderId("ws-3")).AsTask(), TimeSpan.FromSeconds(5));
+        var query = await AfterTimeout(client.QueryOrderAsync(BtcUsdt, new ClientOrderId("ws-3")).AsTask(), TimeSpan.FromSeconds(5));
 
         Assert.Equal(VenueErrorKind.UnknownOutcome, place.ErrorKind);
         Assert.False(place.Error!.OutcomeKnown);
@@ -191,7 +196,7 @@ public sealed class WsApiClientTests : IAsyncLifetime
         });
         pool.Start();
         await Within(pool.WaitForOpenSessionAsync(CancellationToken.None));
-        var timedOut = await AdvanceUntil(client.PlaceOrderAsync(Limit(), new ClientOrderId("ws-4")).AsTask(), TimeSpan.FromSeconds(5));
+        var timedOut = await AfterTimeout(client.PlaceOrderAsync(Limit(), new ClientOrderId("ws-4")).AsTask(), TimeSpan.FromSeconds(5));
 
         var request = await Within(held.Task);
         await FakeWsApiServer.RespondAsync(request, FakeWsApiServer.OrderResult(request));
@@ -228,7 +233,7 @@ public sealed class WsApiClientTests : IAsyncLifetime
         Assert.Equal(VenueErrorKind.Network, offline.ErrorKind);
         Assert.False(offline.Error!.Sent);
 
-        _time.Advance(TimeSpan.FromSeconds(1));
+        await AdvanceWhenArmed(TimeSpan.FromSeconds(1), "the reconnect backoff");
         await _server.WaitForConnectionAsync(2);
         await Within(pool.WaitForOpenSessionAsync(CancellationToken.None));
         _server.On("order.place", r => FakeWsApiServer.RespondAsync(r, FakeWsApiServer.OrderResult(r)));
@@ -251,7 +256,7 @@ public sealed class WsApiClientTests : IAsyncLifetime
             await Eventually(() => activity.Count(a => a.Activity == PoolActivity.ReconnectScheduled) >= attempt, $"retry {attempt} was scheduled");
             var scheduled = activity.Where(a => a.Activity == PoolActivity.ReconnectScheduled).ElementAt(attempt - 1);
             delays.Add(scheduled.Delay);
-            _time.Advance(scheduled.Delay);
+            await AdvanceWhenArmed(scheduled.Delay, $"the backoff before retry {attempt}");
         }
         await Within(pool.WaitForOpenSessionAsync(CancellationToken.None));
 
@@ -275,7 +280,7 @@ public sealed class WsApiClientTests : IAsyncLifetime
         Assert.Contains("429", failed.Reason, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.FromSeconds(30), activity.Single(a => a.Activity == PoolActivity.ReconnectScheduled).Delay);
         Assert.Equal(RateDenial.Frozen, _budget.TryAcquire(pool.Scopes.ConnectionAttempts, 1, RatePriority.RiskReducing).Denial);
-        _time.Advance(TimeSpan.FromSeconds(30));
+        await AdvanceWhenArmed(TimeSpan.FromSeconds(30), "the wait for the venue's Retry-After");
         await Within(pool.WaitForOpenSessionAsync(CancellationToken.None));
     }
 
@@ -311,7 +316,7 @@ public sealed class WsApiClientTests : IAsyncLifetime
         var first = await _server.WaitForConnectionAsync(1);
         await Within(pool.WaitForOpenSessionAsync(CancellationToken.None));
 
-        _time.Advance(TimeSpan.FromHours(23));
+        await AdvanceWhenArmed(TimeSpan.FromHours(23), "the session's lifetime");
 
         await _server.WaitForConnectionAsync(2);
         await Within(first.Closed.Task);
@@ -331,6 +336,29 @@ public sealed class WsApiClientTests : IAsyncLifetime
         await _server.WaitForConnectionAsync(2);
         await Within(pool.WaitForOpenSessionAsync(CancellationToken.None));
 
+        Assert.Equal(1, _server.MaxConcurrentConnections);
+        Assert.Equal(1, pool.MaxObservedSessions);
+    }
+
+    [Fact]
+    public async Task With_one_connection_allowed_rotation_connects_again_only_after_the_venue_answered_the_close()
+    {
+        // A slow venue: the close answer comes late. Sending the close frame and dropping the socket is not enough; until
+        // the venue answers, it may still count the old connection.
+        _server.CloseAnswerDelay = TimeSpan.FromMilliseconds(500);
+        var (_, pool, _) = Create(maxSessions: 1);
+        pool.Start();
+        var first = await _server.WaitForConnectionAsync(1);
+        await Within(pool.WaitForOpenSessionAsync(CancellationToken.None));
+
+        await first.SendServerShutdownAsync();
+        var second = await _server.WaitForConnectionAsync(2);
+        await Within(first.Closed.Task);
+        await Within(pool.WaitForOpenSessionAsync(CancellationToken.None));
+
+        Assert.NotEqual(0, first.CloseAnsweredStep);
+        Assert.True(second.AcceptedStep > first.CloseAnsweredStep,
+            $"connection 2 was accepted at step {second.AcceptedStep}, before the close of connection 1 was answered at step {first.CloseAnsweredStep}");
         Assert.Equal(1, _server.MaxConcurrentConnections);
         Assert.Equal(1, pool.MaxObservedSessions);
     }
@@ -451,7 +479,7 @@ public sealed class WsApiClientTests : IAsyncLifetime
 
         first.Drop();
         await Eventually(() => !listener.Lost.IsEmpty, "the loss was reported");
-        _time.Advance(TimeSpan.FromSeconds(1));
+        await AdvanceWhenArmed(TimeSpan.FromSeconds(1), "the reconnect backoff");
         await _server.WaitForConnectionAsync(2);
         await Eventually(() => listener.Active.Count == 2, "resubscribed");
 

@@ -59,6 +59,7 @@ internal sealed class BinanceWsApiSession : IAsyncDisposable
     private long _nextRequestId;
     private int _state;
     private int _closedNotified;
+    private int _closeRequested;
     private TaskCompletionSource? _idle;
 
     public BinanceWsApiSession(BinanceApiContext context, Uri address, BinanceCredentials? credentials, BinanceRateScopes scopes, IWsSessionObserver observer)
@@ -339,7 +340,10 @@ internal sealed class BinanceWsApiSession : IAsyncDisposable
 
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
-                    reason = $"closed by the venue ({socket.CloseStatus} {socket.CloseStatusDescription})";
+                    // The venue's close frame is either its own close or the answer to ours.
+                    reason = Volatile.Read(ref _closeRequested) == 1
+                        ? "closed by the client"
+                        : $"closed by the venue ({socket.CloseStatus} {socket.CloseStatusDescription})";
                     if (socket.State == WebSocketState.CloseReceived)
                     {
                         try
@@ -501,10 +505,16 @@ internal sealed class BinanceWsApiSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the connection politely (close handshake), failing anything still in flight as unknown.</summary>
+    /// <summary>
+    /// Closes the connection politely, failing anything still in flight as unknown. Completes the close handshake (the
+    /// venue's answering close frame ends the receive loop; bounded by <see cref="BinanceOptions.ConnectTimeout"/>), so
+    /// the venue has let the connection go before a replacement opens: with one connection allowed per account, a
+    /// rotation that only sent its close frame could otherwise be seen by the venue as two connections at once.
+    /// </summary>
     public async Task CloseAsync(string reason, CancellationToken cancellationToken)
     {
         BeginDrain();
+        Volatile.Write(ref _closeRequested, 1);
         var socket = _socket;
         if (socket is { State: WebSocketState.Open })
         {
@@ -513,6 +523,7 @@ internal sealed class BinanceWsApiSession : IAsyncDisposable
                 using var timeout = new CancellationTokenSource(_context.Options.ConnectTimeout, _context.Time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, reason, linked.Token).ConfigureAwait(false);
+                if (_receiveLoop is { } receiving) await receiving.WaitAsync(linked.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
             {

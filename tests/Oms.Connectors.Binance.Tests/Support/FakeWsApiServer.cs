@@ -35,6 +35,12 @@ internal sealed class FakeWsConnection
     public long? SubscriptionId { get; set; }
     public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>When the server accepted this connection, as a step of the server's event sequence.</summary>
+    public long AcceptedStep { get; set; }
+
+    /// <summary>When the server answered (began to answer) the client's close frame (0: never), as a step of the server's event sequence.</summary>
+    public long CloseAnsweredStep { get; set; }
+
     public async Task SendAsync(string json)
     {
         await _sendLock.WaitAsync();
@@ -74,6 +80,8 @@ internal sealed class FakeWsApiServer : IAsyncDisposable
     private int _maxConcurrent;
     private int _rejectNext;
     private long _nextSubscription;
+    private int _nextConnectionId;
+    private long _step;
 
     private FakeWsApiServer(WebApplication app) => _app = app;
 
@@ -85,6 +93,9 @@ internal sealed class FakeWsApiServer : IAsyncDisposable
     public int CurrentConnections => Volatile.Read(ref _current);
     public int MaxConcurrentConnections => Volatile.Read(ref _maxConcurrent);
     public IReadOnlyList<FakeWsConnection> Connections => [.. _connections.OrderBy(c => c.Id)];
+
+    /// <summary>How long the server waits before answering a client's close frame (a slow venue).</summary>
+    public TimeSpan CloseAnswerDelay { get; set; }
 
     /// <summary>Rate limits every order response reports (the venue's own counts).</summary>
     public string RateLimitsJson { get; set; } =
@@ -155,11 +166,17 @@ internal sealed class FakeWsApiServer : IAsyncDisposable
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = new FakeWsConnection(_connections.Count + 1, socket, context);
+        var connection = new FakeWsConnection(Interlocked.Increment(ref _nextConnectionId), socket, context) { AcceptedStep = Interlocked.Increment(ref _step) };
         _connections.Add(connection);
         var current = Interlocked.Increment(ref _current);
         int max;
         do max = _maxConcurrent; while (current > max && Interlocked.CompareExchange(ref _maxConcurrent, current, max) != max);
+        var counted = 1;
+        // A connection stops counting once the server has its close frame: the answer below is what the client waits for.
+        void Uncount()
+        {
+            if (Interlocked.Exchange(ref counted, 0) == 1) Interlocked.Decrement(ref _current);
+        }
         try
         {
             var buffer = new byte[64 * 1024];
@@ -176,6 +193,10 @@ internal sealed class FakeWsApiServer : IAsyncDisposable
                 while (!received.EndOfMessage);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
+                    Uncount();
+                    if (CloseAnswerDelay > TimeSpan.Zero) await Task.Delay(CloseAnswerDelay);
+                    // Stepped before the answer goes out: a client that waits for the answer can only connect again after this step.
+                    connection.CloseAnsweredStep = Interlocked.Increment(ref _step);
                     await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
                     break;
                 }
@@ -193,7 +214,7 @@ internal sealed class FakeWsApiServer : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _current);
+            Uncount();
             connection.Closed.TrySetResult();
         }
     }
