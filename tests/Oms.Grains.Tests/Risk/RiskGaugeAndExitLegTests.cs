@@ -63,6 +63,22 @@ public sealed class RiskGaugeAndExitLegTests(RiskClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_silo_stops_reporting_an_account_whose_grain_deactivated_and_the_next_activation_reports_again()
+    {
+        RiskEnvironment.Prices.Set(BtcPerp, 60000m);
+        var (id, account) = await _d.NewAccountAsync("gauges-deactivate");
+        await _d.FilledAsync(id, Specs.Limit(BtcPerp, OrderSide.Buy, 0.2m, 60000m));
+        Assert.Equal((12000d, 1L), (AccountGauges.Read(id).Gross, AccountGauges.Read(id).TradingState));
+
+        await account.AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await Eventually.Until(() => Task.FromResult(AccountGauges.Measure(id)), m => m.Count == 0, "the account's gauges to be removed after deactivation");
+
+        // Any call activates it again; the activation reports its exposure and state at once.
+        await account.GetInfoAsync();
+        Assert.Equal((12000d, 1L), (AccountGauges.Read(id).Gross, AccountGauges.Read(id).TradingState));
+    }
+
+    [Fact]
     public async Task In_the_reducing_state_both_exit_legs_of_a_bracket_sized_to_the_whole_position_pass()
     {
         RiskEnvironment.Prices.Set(BtcPerp, 60000m);
