@@ -29,6 +29,10 @@ public sealed class BinanceUsdMFuturesAccountTests(EmbeddedOmsFixture oms, ITest
 
     public void Dispose()
     {
+        // Tests move the mark with an override: give the market its own mark back for the next test.
+        using (var response = _admin.PostAsJsonAsync("markets/mark-price", new { symbol = Symbol, price = (decimal?)null }).GetAwaiter().GetResult())
+        {
+        }
         _sim.Dispose();
         _admin.Dispose();
     }
@@ -309,6 +313,33 @@ public sealed class BinanceUsdMFuturesAccountTests(EmbeddedOmsFixture oms, ITest
         Assert.Equal(btc.Commissions, same.Commissions);
         Assert.Equal(btc.Rows, same.Rows);
         output.WriteLine($"funding {btc.FundingFees}, commissions {btc.Commissions}, venue realized {btc.VenueRealizedPnl}, OMS realized {btc.OmsRealizedPnl}, rows {btc.Rows}");
+    }
+
+    [Fact]
+    public async Task The_usdm_price_feed_makes_the_streams_mark_price_the_reference_price_of_a_futures_instrument()
+    {
+        // The silo's own feed is off by default (see BinanceUsdMWorkerOptions.ReferencePriceFeed): a feed of its own
+        // over the same connector and catalog, into its own price book, leaves the silo's risk checks as they are.
+        var prices = new Oms.Connectors.Binance.MarketData.BinanceReferencePrices();
+        await using var feed = new BinanceUsdMReferencePriceFeed(Connector, prices, oms.Services.GetRequiredService<IInstrumentCatalog>());
+        await feed.StartAsync(CancellationToken.None);
+        Assert.Contains(Btc, feed.Tracked);
+        await _sim.HoldAsync(Symbol);
+        var last = decimal.Round(await PriceAsync(), 1);
+        var mark = last + 7.3m;
+        try
+        {
+            await PostAdminAsync("markets/mark-price", new { symbol = Symbol, price = mark });
+            for (var attempt = 0; attempt < 200 && prices.TryGetPrice(Btc) != mark; attempt++) await Task.Delay(50);
+            Assert.Equal(mark, prices.TryGetMarkPrice(Btc));
+            Assert.Equal(mark, prices.TryGetPrice(Btc));
+            Assert.True(prices.TryGetSnapshot(Btc, out var snapshot));
+            Assert.Equal(mark, snapshot.MarkPrice);
+        }
+        finally
+        {
+            await PostAdminAsync("markets/mark-price", new { symbol = Symbol, price = (decimal?)null });
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------

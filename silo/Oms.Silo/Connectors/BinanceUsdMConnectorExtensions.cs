@@ -61,19 +61,42 @@ public static class BinanceUsdMConnectorExtensions
         });
         services.AddSingleton<IVenueConnector>(sp => sp.GetRequiredService<BinanceUsdMConnector>());
         services.AddSingleton<IDerivativesAccountPort>(sp => sp.GetRequiredService<BinanceUsdMConnector>());
+        services.AddSingleton(sp => new BinanceUsdMReferencePriceFeed(sp.GetRequiredService<BinanceUsdMConnector>(),
+            sp.GetRequiredService<Oms.Connectors.Binance.MarketData.BinanceReferencePrices>(), sp.GetRequiredService<IInstrumentCatalog>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BinanceUsdMConnectorLifecycle>();
         return services;
     }
 }
 
-/// <summary>Stops the USD-M connector when the silo leaves the Active stage, before its grains are deactivated (as <see cref="ConnectorSiloLifecycle"/> does for spot).</summary>
-public sealed class BinanceUsdMConnectorLifecycle(BinanceUsdMConnector connector, ILogger<BinanceUsdMConnectorLifecycle> logger) : ILifecycleParticipant<ISiloLifecycle>
+/// <summary>
+/// Starts the USD-M reference prices (mark, trades, book ticker of every catalog instrument; when
+/// <see cref="BinanceUsdMWorkerOptions.ReferencePriceFeed"/> is on) when the silo becomes Active, and stops them and the USD-M connector when it leaves the Active stage, before its grains are deactivated
+/// (as <see cref="ConnectorSiloLifecycle"/> does for spot).
+/// </summary>
+public sealed class BinanceUsdMConnectorLifecycle(BinanceUsdMConnector connector, BinanceUsdMReferencePriceFeed prices, BinanceUsdMWorkerOptions options,
+    ILogger<BinanceUsdMConnectorLifecycle> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(BinanceUsdMConnectorLifecycle), ServiceLifecycleStage.Active, _ => Task.CompletedTask, OnStopAsync);
+        lifecycle.Subscribe(nameof(BinanceUsdMConnectorLifecycle), ServiceLifecycleStage.Active, OnStartAsync, OnStopAsync);
+
+    private async Task OnStartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.ReferencePriceFeed) return;
+        try
+        {
+            await prices.StartAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Prices are an input of risk checks, not a condition of trading: without them the checks that need one say so.
+            logger.LogError(ex, "The Binance USD-M reference prices could not start");
+        }
+    }
 
     private async Task OnStopAsync(CancellationToken cancellationToken)
     {
+        await prices.DisposeAsync();
         logger.LogInformation("Stopping the Binance USD-M connector ({Count} accounts attached)", connector.Accounts.Count);
         await connector.DisposeAsync().AsTask().WaitAsync(cancellationToken);
     }

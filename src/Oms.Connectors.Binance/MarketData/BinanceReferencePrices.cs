@@ -23,7 +23,7 @@ public readonly record struct ReferencePriceSnapshot(
 /// The reference prices of Binance instruments (spot and USD-M are different <see cref="InstrumentId"/>s), fed by the
 /// market streams: last trade price (<c>@trade</c>/<c>@aggTrade</c>), best bid/ask (<c>@bookTicker</c> or a local
 /// order book), and for USD-M the mark price and funding rate (<c>@markPrice</c>). <see cref="TryGetPrice"/> is the
-/// last trade price, else the mid. When <c>maxAge</c> is set, a component older than that (by the local clock when it
+/// mark price for USD-M instruments when one is known, else the last trade price, else the mid. When <c>maxAge</c> is set, a component older than that (by the local clock when it
 /// arrived) is not used. Thread-safe; updates do not allocate once an instrument is known.
 /// </summary>
 public sealed class BinanceReferencePrices : IReferencePriceSource
@@ -51,6 +51,8 @@ public sealed class BinanceReferencePrices : IReferencePriceSource
         var now = _time.GetUtcNow();
         lock (entry)
         {
+            // Futures are valued, banded and margined at the mark price (the venue's PERCENT_PRICE and margin use it).
+            if (instrument.Market == MarketType.UsdMFutures && entry.Mark is { } mark && Fresh(entry.MarkReceived, now)) return mark;
             if (entry.LastTrade is { } trade && Fresh(entry.LastTradeReceived, now)) return trade;
             if (entry.Bid is { } bid && entry.Ask is { } ask && Fresh(entry.QuoteReceived, now)) return (bid + ask) / 2m;
             return null;

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Oms.Connectors.Binance.Diagnostics;
 using Oms.Connectors.Binance.Orders;
 using Oms.Connectors.Binance.Parsing;
 using Oms.Connectors.Hosting;
+using Oms.Observability;
 
 namespace Oms.Connectors.Binance.Worker.UsdM;
 
@@ -14,6 +16,8 @@ public sealed partial class BinanceUsdMAccountWorker
 
     private async Task HandleAsync(VenueCommand command, CancellationToken stop)
     {
+        // Every venue request made for this command opens its span under the order's trace.
+        VenueCallScope.Enter(new VenueCallScope(_shared.CommandContexts.Get(command), Account.Value, command.ClientOrderId.Value));
         // The command leases the sessions it uses: a rotation replacing them meanwhile retires them only once the
         // command is done with them, so its key is never disposed under it.
         BinanceUsdMSessions? sessions;
@@ -83,6 +87,7 @@ public sealed partial class BinanceUsdMAccountWorker
     /// <summary>MARKET and LIMIT go to the matching engine (<c>order.place</c>); conditional types to the Algo Service (<c>algoOrder.place</c>).</summary>
     private async Task PlaceAsync(BinanceUsdMSessions sessions, PlaceOrderCommand command, CancellationToken stop)
     {
+        OmsTelemetry.OrderStageReached(OrderStages.Sent, Now - command.CreatedAt, VenueCallTelemetry.Venue, VenueCallTelemetry.Market(BinanceApi.UsdM));
         if (UsdMOrderRouting.RouteOf(command.Spec.Type) == UsdMOrderRoute.Algo)
         {
             var algo = await SendWithClockRetryAsync(sessions,

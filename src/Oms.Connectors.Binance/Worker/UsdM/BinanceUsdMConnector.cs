@@ -62,6 +62,8 @@ public sealed partial class BinanceUsdMConnector : IVenueConnector, IAsyncDispos
     public ValueTask<RouteResult> RouteAsync(VenueCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
+        // Routed inside the account grain's call: its span is current, and the venue calls made for it join that trace.
+        Shared.CommandContexts.Remember(command);
         var worker = GetOrStart(command.Account);
         if (worker is null)
         {
@@ -131,4 +133,7 @@ internal sealed record BinanceUsdMWorkerShared(
     BinanceUsdMWorkerOptions UsdM)
 {
     public TimeProvider Time => Context.Time;
+
+    /// <summary>Trace contexts of the commands routed to this connector, taken by the worker that sends them.</summary>
+    public Diagnostics.VenueCommandContexts CommandContexts { get; } = new();
 }

@@ -21,6 +21,14 @@ public sealed class BinanceUsdMWorkerOptions
     /// <summary>How often the countdown is refreshed while the account's sessions run here (well below the countdown).</summary>
     public TimeSpan CountdownRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Feeds the silo's reference prices from the USD-M market streams (mark price, trades, book ticker of every catalog
+    /// instrument; the mark is the reference price of a futures instrument). Default: false — the pre-trade margin
+    /// check values futures orders at <c>RiskLimits.Leverage</c> (1x unless set), so with futures prices known, orders
+    /// larger than the account's equity are denied; turn it on once the account's leverage is set in its risk limits.
+    /// </summary>
+    public bool ReferencePriceFeed { get; set; }
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
