@@ -24,7 +24,12 @@ public sealed class BinanceUsdMEndToEndTests(EmbeddedOmsFixture oms, ITestOutput
 
     private BinanceUsdMConnector Connector => oms.Services.GetRequiredService<BinanceUsdMConnector>();
 
-    public void Dispose() => _sim.Dispose();
+    public void Dispose()
+    {
+        // SetPriceAsync pins the mark: give the market its own mark back for the next test.
+        _sim.SetMarkPriceAsync(Symbol, null).GetAwaiter().GetResult();
+        _sim.Dispose();
+    }
 
     [Fact]
     public async Task Open_add_partial_close_flip_and_close_on_demo_futures_realize_the_venues_pnl_to_the_last_decimal()
@@ -171,6 +176,8 @@ public sealed class BinanceUsdMEndToEndTests(EmbeddedOmsFixture oms, ITestOutput
         var account = await NewFuturesAccountAsync("fdms");
         await _sim.HoldAsync(Symbol);
         var price = decimal.Round(await PriceAsync(), 1);
+        // Re-quote the book around the last price and pin the mark to it (see SetPriceAsync).
+        await SetPriceAsync(price);
         using var stream = new ExecutionReportReader(_orders, oms.Auth(), account.Value, fromSequence: 1);
         var limit = await _orders.SubmitOrderAsync(new Wire.SubmitOrderRequest
         {
@@ -254,6 +261,9 @@ public sealed class BinanceUsdMEndToEndTests(EmbeddedOmsFixture oms, ITestOutput
     private async Task SetPriceAsync(decimal price)
     {
         await _sim.SetPriceAsync(Symbol, price);
+        // The mark follows (pinned): the venue judges limit prices against the mark (-4024 below its floor), and a
+        // mark left over from an earlier test would otherwise stand far from the new last price.
+        await _sim.SetMarkPriceAsync(Symbol, price);
         oms.Services.GetRequiredService<InMemoryReferencePriceSource>().SetPrice(Btc, price);
     }
 

@@ -44,6 +44,9 @@ public sealed class UsdMSimulatorInspector : IDisposable
     /// <summary>Moves the USD-M last price (resting liquidity and conditional triggers follow it).</summary>
     public Task SetPriceAsync(string symbol, decimal price) => PostAsync("prices", new { symbol, price, market = "usdm" });
 
+    /// <summary>Pins the USD-M mark price of <paramref name="symbol"/>; null gives the market its own mark (mid of the quotes) back.</summary>
+    public Task SetMarkPriceAsync(string symbol, decimal? price) => PostAsync("markets/mark-price", new { symbol, price });
+
     /// <summary>Expires the account's listenKey now: its streams get <c>listenKeyExpired</c> and stop.</summary>
     public Task ExpireListenKeyAsync(AccountId account) => PostAsync("listen-keys/expire", new { accountId = account.Value });
 
