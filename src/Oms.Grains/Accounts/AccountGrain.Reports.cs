@@ -111,6 +111,7 @@ public sealed partial class AccountGrain
     private async Task PersistAsync()
     {
         await WriteAsync();
+        var append = Task.CompletedTask;
         if (_unpublished.Count > 0)
         {
             var reports = _unpublished.ToArray();
@@ -118,9 +119,13 @@ public sealed partial class AccountGrain
             _published = reports[^1].Sequence;
             SignalReaders();
             NotifyStrategies(reports);
-            await AppendToJournalAsync(reports);
+            append = AppendToJournalAsync(reports);
         }
-        await ArchiveClosedAsync();
+        // Both journal calls are in flight together (a group-committing journal writes them in one round trip); they
+        // touch disjoint parts of the state (the report backlog; closed orders and the window).
+        var archive = ArchiveClosedAsync();
+        await append;
+        await archive;
     }
 
     /// <summary>
