@@ -189,6 +189,8 @@ public sealed class RiskEngineClusterTests(RiskClusterFixture fixture)
         var policy = await Eventually.Until(_grains.GetRiskLimit(id).GetPolicyAsync, p => p.TradingState == TradingState.Reducing, "the reminder to move the account to Reducing", TimeSpan.FromSeconds(60));
 
         Assert.StartsWith("DAILY_LOSS_LIMIT_REACHED: loss today 550 USDT", policy.TradingStateReason, StringComparison.Ordinal);
+        // The risk grain pushes its new policy to the account: judge orders once the account has it.
+        await Eventually.Until(account.GetInfoAsync, i => i.TradingState == TradingState.Reducing, "the account to apply the Reducing state");
         AssertDenied(await account.SubmitOrderAsync(Specs.Submit(Buy(0.01m, 58900m))), DenialCode.TradingReducingOnly);
         Assert.Equal(OrderStatus.PendingNew, (await account.SubmitOrderAsync(Specs.Submit(Specs.Limit(BtcPerp, OrderSide.Sell, 0.2m, 58900m)))).Order.Status);
     }
