@@ -242,10 +242,13 @@ public sealed class MarketDataClientTests : IAsyncLifetime
 
         await _server.PublishAsync("btcusdt@markPrice@1s", Samples.Text("usdm-market-streams/markPriceUpdate.json"));
         await _server.PublishAsync("btcusdt@aggTrade", Samples.Text("usdm-market-streams/aggTrade.json"));
-        await Eventually(() => data.Prices.TryGetMarkPrice(UsdMBtc) is not null && data.Prices.TryGetPrice(UsdMBtc) is not null, "mark and trade arrived");
+        await Eventually(() => data.Prices.TryGetMarkPrice(UsdMBtc) is not null
+            && data.Prices.TryGetSnapshot(UsdMBtc, out var arrived) && arrived.LastTradePrice is not null, "mark and trade arrived");
         Assert.Equal(11794.15000000m, data.Prices.TryGetMarkPrice(UsdMBtc));
-        Assert.Equal(0.001m, data.Prices.TryGetPrice(UsdMBtc));
+        // A futures instrument's reference price is its mark (the venue bands and margins at the mark), not the last trade.
+        Assert.Equal(11794.15000000m, data.Prices.TryGetPrice(UsdMBtc));
         Assert.True(data.Prices.TryGetSnapshot(UsdMBtc, out var snapshot));
+        Assert.Equal(0.001m, snapshot.LastTradePrice);
         Assert.Equal(0.00038167m, snapshot.FundingRate);
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1562306400000), snapshot.NextFundingTime);
         Assert.Null(data.Prices.TryGetPrice(new InstrumentId(Venue.Binance, MarketType.Spot, "BTCUSDT")));

@@ -95,7 +95,7 @@ public sealed class OrderBookTests
     }
 
     [Fact]
-    public void Reference_price_is_the_last_trade_else_the_mid_and_markets_are_distinct()
+    public void Reference_price_is_the_mark_for_futures_else_the_last_trade_else_the_mid_and_markets_are_distinct()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(1));
         var prices = new BinanceReferencePrices(time);
@@ -110,8 +110,12 @@ public sealed class OrderBookTests
 
         Assert.Null(prices.TryGetPrice(UsdMBtc));
         prices.OnMarkPrice(UsdMBtc, 100.2m, 0.0001m, null, time.GetUtcNow());
-        Assert.Null(prices.TryGetPrice(UsdMBtc));
+        // A futures instrument's reference price is its mark once one is known; the spot market's price is untouched.
+        Assert.Equal(100.2m, prices.TryGetPrice(UsdMBtc));
         Assert.Equal(100.2m, prices.TryGetMarkPrice(UsdMBtc));
+        Assert.Equal(100.75m, prices.TryGetPrice(SpotBtc));
+        prices.OnTrade(UsdMBtc, 100.9m, time.GetUtcNow());
+        Assert.Equal(100.2m, prices.TryGetPrice(UsdMBtc));
         Assert.True(prices.TryGetSnapshot(UsdMBtc, out var snapshot));
         Assert.Equal(0.0001m, snapshot.FundingRate);
     }
