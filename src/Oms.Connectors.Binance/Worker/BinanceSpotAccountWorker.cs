@@ -402,106 +402,19 @@ public sealed partial class BinanceSpotAccountWorker
     }
 }
 
-/// <summary>
-/// One set of sessions of an account: key, WebSocket API pool and clients, REST client. Commands lease the set while
-/// they use it: a replaced set is retired only once its leases are returned (bounded), and its key is disposed only
-/// when no command can still sign with it.
-/// </summary>
-internal sealed class BinanceSpotSessions : IAsyncDisposable
+/// <summary>The spot sessions of an account: the key, the WebSocket API pool and client, the REST clients.</summary>
+internal sealed class BinanceSpotSessions : BinanceSessionSet
 {
-    private readonly Lock _gate = new();
-    private TaskCompletionSource? _idle;
-    private int _leases;
-    private bool _retired;
-    private bool _poolDisposed;
-    private bool _credentialsDisposed;
-
     public BinanceSpotSessions(BinanceSpotWorkerShared shared, AccountId account, BinanceCredentials credentials)
+        : base(credentials, new BinanceWsApiSessionPool(shared.Context, shared.Context.Options.SpotWebSocketApiAddress, credentials, account.Value))
     {
-        Credentials = credentials;
-        Pool = new BinanceWsApiSessionPool(shared.Context, shared.Context.Options.SpotWebSocketApiAddress, credentials, account.Value);
         Ws = new BinanceSpotWsApiClient(shared.Context, Pool);
         Rest = new BinanceSpotRestClient(shared.Http, shared.Context, credentials, account.Value);
         RestTransport = new BinanceRestTransport(shared.Http, shared.Context, shared.Context.Options.SpotRestBaseAddress, "/api/v3/time", credentials, account.Value);
     }
 
-    public BinanceCredentials Credentials { get; }
-    public BinanceWsApiSessionPool Pool { get; }
     public BinanceSpotWsApiClient Ws { get; }
     public BinanceSpotRestClient Rest { get; }
     /// <summary>For spot calls the REST client does not offer (amend keep-priority).</summary>
     public BinanceRestTransport RestTransport { get; }
-
-    /// <summary>Commands using these sessions right now.</summary>
-    public int Leases
-    {
-        get
-        {
-            lock (_gate) return _leases;
-        }
-    }
-
-    /// <summary>Leases the sessions for one command; false once they were replaced (use the current ones instead).</summary>
-    public bool TryAcquire()
-    {
-        lock (_gate)
-        {
-            if (_retired) return false;
-            _leases++;
-            return true;
-        }
-    }
-
-    /// <summary>Returns a lease; the last one of replaced sessions lets their retirement finish.</summary>
-    public void Release()
-    {
-        bool disposeCredentials;
-        lock (_gate)
-        {
-            _leases--;
-            if (_leases > 0) return;
-            _idle?.TrySetResult();
-            disposeCredentials = _poolDisposed && !_credentialsDisposed;
-            _credentialsDisposed |= disposeCredentials;
-        }
-        if (disposeCredentials) Credentials.Dispose();
-    }
-
-    /// <summary>
-    /// Takes no new leases and waits (up to <paramref name="wait"/>) for the commands still using these sessions, so
-    /// what they sent completes here, then closes them. A command still holding a lease after the wait keeps the key
-    /// usable (its requests in flight end as unknown outcomes that a query resolves).
-    /// </summary>
-    public async Task RetireAsync(TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
-    {
-        Task idle;
-        lock (_gate)
-        {
-            _retired = true;
-            idle = _leases == 0 ? Task.CompletedTask : (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-        }
-        try
-        {
-            await idle.WaitAsync(wait, time, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-        {
-            // Closing anyway; the key stays until the last lease is returned.
-        }
-        await DisposeAsync().ConfigureAwait(false);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        lock (_gate) _retired = true;
-        await Pool.DisposeAsync().ConfigureAwait(false);
-        bool disposeCredentials;
-        lock (_gate)
-        {
-            _poolDisposed = true;
-            disposeCredentials = _leases == 0 && !_credentialsDisposed;
-            _credentialsDisposed |= disposeCredentials;
-        }
-        if (disposeCredentials) Credentials.Dispose();
-    }
 }

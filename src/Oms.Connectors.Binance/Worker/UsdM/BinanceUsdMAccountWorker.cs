@@ -381,98 +381,25 @@ public sealed partial class BinanceUsdMAccountWorker
     }
 }
 
-/// <summary>
-/// One set of USD-M sessions of an account: key, WebSocket API pool and client, REST client, listenKey user-data
-/// stream. Commands lease the set while they use it: a replaced set is retired only once its leases are returned
-/// (bounded), and its key is disposed only when no command can still sign with it.
-/// </summary>
-internal sealed class BinanceUsdMSessions : IAsyncDisposable
+/// <summary>The USD-M sessions of an account: the key, the WebSocket API pool and client, the REST client, the listenKey user-data stream.</summary>
+internal sealed class BinanceUsdMSessions : BinanceSessionSet
 {
-    private readonly Lock _gate = new();
-    private TaskCompletionSource? _idle;
-    private int _leases;
-    private bool _retired;
-    private bool _poolDisposed;
-    private bool _credentialsDisposed;
-
     public BinanceUsdMSessions(BinanceUsdMWorkerShared shared, AccountId account, BinanceCredentials credentials, IUsdMUserDataListener listener,
         UsdMUserDataParser parser)
+        : base(credentials, new BinanceWsApiSessionPool(shared.Context, shared.Context.Options.UsdMWebSocketApiAddress, credentials, account.Value))
     {
-        Credentials = credentials;
-        Pool = new BinanceWsApiSessionPool(shared.Context, shared.Context.Options.UsdMWebSocketApiAddress, credentials, account.Value);
         Ws = new BinanceUsdMWsApiClient(shared.Context, Pool);
         Rest = new BinanceUsdMRestClient(shared.Http, shared.Context, credentials, account.Value);
         UserData = new BinanceUsdMUserDataStream(shared.Context, Rest, account, listener, parser: parser);
     }
 
-    public BinanceCredentials Credentials { get; }
-    public BinanceWsApiSessionPool Pool { get; }
     public BinanceUsdMWsApiClient Ws { get; }
     public BinanceUsdMRestClient Rest { get; }
     public BinanceUsdMUserDataStream UserData { get; }
 
-    /// <summary>Leases the sessions for one command; false once they were replaced (use the current ones instead).</summary>
-    public bool TryAcquire()
+    protected override async ValueTask CloseAsync()
     {
-        lock (_gate)
-        {
-            if (_retired) return false;
-            _leases++;
-            return true;
-        }
-    }
-
-    /// <summary>Returns a lease; the last one of replaced sessions lets their retirement finish.</summary>
-    public void Release()
-    {
-        bool disposeCredentials;
-        lock (_gate)
-        {
-            _leases--;
-            if (_leases > 0) return;
-            _idle?.TrySetResult();
-            disposeCredentials = _poolDisposed && !_credentialsDisposed;
-            _credentialsDisposed |= disposeCredentials;
-        }
-        if (disposeCredentials) Credentials.Dispose();
-    }
-
-    /// <summary>
-    /// Takes no new leases and waits (up to <paramref name="wait"/>) for the commands still using these sessions, so
-    /// what they sent completes here, then closes them. A command still holding a lease after the wait keeps the key
-    /// usable (its requests in flight end as unknown outcomes that a query resolves).
-    /// </summary>
-    public async Task RetireAsync(TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
-    {
-        Task idle;
-        lock (_gate)
-        {
-            _retired = true;
-            idle = _leases == 0 ? Task.CompletedTask : (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-        }
-        try
-        {
-            await idle.WaitAsync(wait, time, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-        {
-            // Closing anyway; the key stays until the last lease is returned.
-        }
-        await DisposeAsync().ConfigureAwait(false);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        lock (_gate) _retired = true;
         await UserData.DisposeAsync().ConfigureAwait(false);
-        await Pool.DisposeAsync().ConfigureAwait(false);
-        bool disposeCredentials;
-        lock (_gate)
-        {
-            _poolDisposed = true;
-            disposeCredentials = _leases == 0 && !_credentialsDisposed;
-            _credentialsDisposed |= disposeCredentials;
-        }
-        if (disposeCredentials) Credentials.Dispose();
+        await base.CloseAsync().ConfigureAwait(false);
     }
 }
