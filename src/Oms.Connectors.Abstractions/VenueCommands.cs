@@ -43,3 +43,21 @@ public sealed record AmendOrderCommand : VenueCommand
 /// <summary>Asks the venue for an order's state by client order id (to resolve unknown outcomes).</summary>
 [GenerateSerializer, Immutable, Alias("oms.QueryOrderCommand")]
 public sealed record QueryOrderCommand : VenueCommand;
+
+/// <summary>One leg of an order list: its own client order id and terms (side and quantity equal the list's).</summary>
+[GenerateSerializer, Immutable, Alias("oms.OrderListLeg")]
+public sealed record OrderListLeg([property: Id(0)] ClientOrderId ClientOrderId, [property: Id(1)] OrderSpec Spec);
+
+/// <summary>
+/// Places a one-cancels-the-other pair as one venue order list (Binance spot <c>orderList.place.oco</c>):
+/// <see cref="Above"/> rests above the market (limit-maker or take-profit on a sell, stop on a buy),
+/// <see cref="Below"/> below it. When one leg executes, the venue expires the other. <see cref="VenueCommand.ClientOrderId"/>
+/// is the list's client id (Binance <c>listClientOrderId</c>); each leg is an order of its own in the OMS and is
+/// cancelled, queried and reconciled by its own client order id.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("oms.PlaceOrderListCommand")]
+public sealed record PlaceOrderListCommand : VenueCommand
+{
+    [Id(0)] public required OrderListLeg Above { get; init; }
+    [Id(1)] public required OrderListLeg Below { get; init; }
+}

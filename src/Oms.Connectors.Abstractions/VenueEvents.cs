@@ -76,3 +76,37 @@ public sealed record VenueBalanceUpdate : VenueEvent
     [Id(0)] public required IReadOnlyList<VenueBalance> Balances { get; init; }
     [Id(1)] public bool IsSnapshot { get; init; }
 }
+
+/// <summary>The state of a venue order list as a whole (Binance <c>listOrderStatus</c>).</summary>
+public enum VenueOrderListStatus
+{
+    /// <summary>The list is live (placed, or one leg has started executing).</summary>
+    Executing = 1,
+    /// <summary>The list has ended: one leg executed or both were cancelled or expired.</summary>
+    AllDone = 2,
+    /// <summary>The venue refused the list; neither leg exists.</summary>
+    Rejected = 3,
+}
+
+/// <summary>
+/// What a venue said about an order list (Binance <c>listStatus</c> or a placement response). Each leg's own
+/// acceptance, fills, cancel and expiry still arrive as <see cref="VenueOrderUpdate"/> and <see cref="VenueFill"/>
+/// by the leg's client order id; this event carries the list-level status and the venue's list id.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("oms.VenueOrderListUpdate")]
+public sealed record VenueOrderListUpdate : VenueEvent
+{
+    [Id(0)] public required InstrumentId Instrument { get; init; }
+    /// <summary>The list's client id (the <see cref="PlaceOrderListCommand"/>'s <see cref="VenueCommand.ClientOrderId"/>).</summary>
+    [Id(1)] public required ClientOrderId ListClientOrderId { get; init; }
+    /// <summary>The venue's id for the list, when known.</summary>
+    [Id(2)] public string? VenueListId { get; init; }
+    [Id(3)] public required VenueOrderListStatus Status { get; init; }
+    /// <summary>The legs as the venue lists them (client order id, venue order id).</summary>
+    [Id(4)] public IReadOnlyList<VenueOrderListLeg> Legs { get; init; } = [];
+    /// <summary>Why the venue rejected the list, when it did.</summary>
+    [Id(5)] public string? Reason { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("oms.VenueOrderListLeg")]
+public sealed record VenueOrderListLeg([property: Id(0)] ClientOrderId ClientOrderId, [property: Id(1)] VenueOrderId? VenueOrderId);
