@@ -1,3 +1,6 @@
+using System.Globalization;
+using Oms.Connectors.Binance.Parsing;
+
 namespace Oms.Connectors.Binance;
 
 /// <summary>Which request a failure belongs to, for <see cref="BinanceVenueEvents.FromFailure"/>.</summary>
@@ -48,6 +51,72 @@ public static class BinanceVenueEvents
             Reason = error.Message,
             VenueCode = error.CodeText ?? VenueCodeOf(error.Kind),
         };
+    }
+
+    /// <summary>The list-level status of a Binance <c>listOrderStatus</c> (<c>EXECUTING</c>, <c>ALL_DONE</c>, <c>REJECT</c>), or null for another value.</summary>
+    public static VenueOrderListStatus? ListStatusOf(string listOrderStatus) => listOrderStatus switch
+    {
+        "EXECUTING" => VenueOrderListStatus.Executing,
+        "ALL_DONE" => VenueOrderListStatus.AllDone,
+        "REJECT" => VenueOrderListStatus.Rejected,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The list-level event of an order list report (a placement response or a <c>listStatus</c> stream event), or null
+    /// when the report names a status or list client id the OMS cannot read (a list placed outside the OMS).
+    /// </summary>
+    public static VenueOrderListUpdate? FromOrderList(OrderListReport report, AccountId account, VenueEventSource source)
+    {
+        if (ListStatusOf(report.ListOrderStatus) is not { } status || !ClientOrderId.IsValid(report.ListClientOrderId)) return null;
+        return new VenueOrderListUpdate
+        {
+            Account = account,
+            Timestamp = report.Timestamp,
+            Source = source,
+            Instrument = report.Instrument,
+            ListClientOrderId = new ClientOrderId(report.ListClientOrderId),
+            VenueListId = report.OrderListId >= 0 ? report.OrderListId.ToString(CultureInfo.InvariantCulture) : null,
+            Status = status,
+            Legs = report.Orders.Select(o => new VenueOrderListLeg(o.ClientOrderId, o.VenueOrderId)).ToArray(),
+            Reason = status == VenueOrderListStatus.Rejected ? report.RejectReason ?? "Binance spot rejected the order list" : report.RejectReason,
+        };
+    }
+
+    /// <summary>
+    /// The events of an order list that was not placed or was refused: each leg <see cref="VenueOrderEventKind.Rejected"/>
+    /// with <paramref name="reason"/> and <paramref name="venueCode"/>, then the list <see cref="VenueOrderListStatus.Rejected"/>.
+    /// </summary>
+    public static IReadOnlyList<VenueEvent> RejectOrderList(PlaceOrderListCommand command, string reason, string venueCode, VenueEventSource source,
+        DateTimeOffset now)
+    {
+        VenueOrderUpdate Leg(OrderListLeg leg) => new()
+        {
+            Account = command.Account,
+            Timestamp = now,
+            Source = source,
+            Instrument = command.Instrument,
+            ClientOrderId = leg.ClientOrderId,
+            Kind = VenueOrderEventKind.Rejected,
+            Reason = reason,
+            VenueCode = venueCode,
+        };
+        return
+        [
+            Leg(command.Above),
+            Leg(command.Below),
+            new VenueOrderListUpdate
+            {
+                Account = command.Account,
+                Timestamp = now,
+                Source = source,
+                Instrument = command.Instrument,
+                ListClientOrderId = command.ClientOrderId,
+                Status = VenueOrderListStatus.Rejected,
+                Legs = [new VenueOrderListLeg(command.Above.ClientOrderId, null), new VenueOrderListLeg(command.Below.ClientOrderId, null)],
+                Reason = reason,
+            },
+        ];
     }
 
     /// <summary>A stable code for failures without a venue code, e.g. <c>RATE_LIMITED</c>.</summary>

@@ -223,6 +223,129 @@ internal static class SpotRequests
 
     public static BinanceParameters Account(bool omitZeroBalances) => new BinanceParameters(3).Add("omitZeroBalances", omitZeroBalances);
 
+    /// <summary>
+    /// Maps an OMS one-cancels-the-other pair to a spot OCO (<c>orderList.place.oco</c>); returns what cannot be
+    /// expressed as one (nothing is sent then). Both legs trade the list's instrument with one side and one quantity.
+    /// On a sell the above leg takes profit (LimitMaker, TakeProfitMarket, TakeProfitLimit) and the below leg stops
+    /// the loss (StopMarket, StopLimit, TrailingStopMarket); on a buy it is the other way round. Price relations to
+    /// the market are the venue's to judge.
+    /// </summary>
+    public static string? TryMapOco(PlaceOrderListCommand command, out SpotOcoRequest? request)
+    {
+        request = null;
+        var above = command.Above;
+        var below = command.Below;
+        if (command.Instrument.Market != MarketType.Spot)
+            return $"order list {command.ClientOrderId}: instrument {command.Instrument} is not a spot instrument (Binance order lists are spot only)";
+        if (above.ClientOrderId == below.ClientOrderId)
+            return $"order list {command.ClientOrderId}: both legs have client order id {above.ClientOrderId}; each leg needs its own";
+        foreach (var (position, leg) in new[] { ("above", above), ("below", below) })
+        {
+            var spec = leg.Spec;
+            if (spec.Instrument != command.Instrument)
+                return $"order list {command.ClientOrderId}: the {position} leg {leg.ClientOrderId} trades {spec.Instrument}, not the list's {command.Instrument}";
+            if (spec.ReduceOnly) return $"order list {command.ClientOrderId}: the {position} leg {leg.ClientOrderId} is reduce-only, which does not exist on Binance spot";
+            if (spec.PositionSide != PositionSide.Both)
+                return $"order list {command.ClientOrderId}: the {position} leg {leg.ClientOrderId} has position side {spec.PositionSide}, which does not exist on Binance spot";
+            if (spec.TriggerPriceType != TriggerPriceType.LastPrice)
+                return $"order list {command.ClientOrderId}: the {position} leg {leg.ClientOrderId} triggers on {spec.TriggerPriceType}; Binance spot triggers on the last price only";
+            if (spec.QuoteQuantity is not null)
+                return $"order list {command.ClientOrderId}: the {position} leg {leg.ClientOrderId} is sized in quote currency; OCO legs are sized in base quantity";
+            if (SpotClientOrderIds.LooksLikeLineage(leg.ClientOrderId))
+                return $"order list {command.ClientOrderId}: the {position} leg's client order id {leg.ClientOrderId} has the shape the connector reserves for replacements ('…__R…'/'…__C…')";
+        }
+        if (above.Spec.Side != below.Spec.Side)
+            return $"order list {command.ClientOrderId}: OCO legs share one side, but the above leg {above.ClientOrderId} is {above.Spec.Side} and the below leg {below.ClientOrderId} is {below.Spec.Side}";
+        if (above.Spec.Quantity != below.Spec.Quantity)
+            return $"order list {command.ClientOrderId}: OCO legs share one quantity, but the above leg {above.ClientOrderId} has {above.Spec.Quantity} and the below leg {below.ClientOrderId} has {below.Spec.Quantity}";
+        if (above.Spec.Quantity <= 0m) return $"order list {command.ClientOrderId}: quantity {above.Spec.Quantity} must be positive";
+
+        var side = above.Spec.Side;
+        var (aboveTakesProfit, belowTakesProfit) = side == OrderSide.Sell ? (true, false) : (false, true);
+        SpotOcoLeg? belowLeg = null;
+        var error = TryMapOcoLeg(command.ClientOrderId, "above", above, aboveTakesProfit, side, out var aboveLeg)
+            ?? TryMapOcoLeg(command.ClientOrderId, "below", below, belowTakesProfit, side, out belowLeg);
+        if (error is not null) return error;
+        request = new SpotOcoRequest
+        {
+            Instrument = command.Instrument,
+            Side = side,
+            Quantity = above.Spec.Quantity,
+            ListClientOrderId = command.ClientOrderId.Value,
+            Above = aboveLeg!,
+            Below = belowLeg!,
+        };
+        return null;
+    }
+
+    private static string? TryMapOcoLeg(ClientOrderId list, string position, OrderListLeg leg, bool takesProfit, OrderSide side, out SpotOcoLeg? mapped)
+    {
+        mapped = null;
+        var spec = leg.Spec;
+        var name = $"order list {list}: the {position} leg {leg.ClientOrderId}";
+        var allowed = takesProfit
+            ? spec.Type is OrderType.LimitMaker or OrderType.TakeProfitMarket or OrderType.TakeProfitLimit
+            : spec.Type is OrderType.StopMarket or OrderType.StopLimit or OrderType.TrailingStopMarket;
+        if (!allowed)
+        {
+            var expected = takesProfit ? "LimitMaker, TakeProfitMarket or TakeProfitLimit" : "StopMarket, StopLimit or TrailingStopMarket";
+            return $"{name} is {spec.Type}; the {position} leg of a {side} OCO on Binance spot must be {expected}";
+        }
+        var hasLimit = spec.Type is OrderType.LimitMaker or OrderType.StopLimit or OrderType.TakeProfitLimit;
+        if (hasLimit && spec.LimitPrice is not > 0m) return $"{name} ({spec.Type}) needs a positive limit price";
+        if (!hasLimit && spec.LimitPrice is not null) return $"{name} ({spec.Type}) takes no limit price";
+
+        long? trailingDelta = null;
+        decimal? stopPrice;
+        if (spec.Type == OrderType.TrailingStopMarket)
+        {
+            if (spec.TrailingPercent is not { } percent || percent <= 0m) return $"{name} is a trailing stop and needs a positive trailing percent";
+            var bips = percent * 100m;
+            if (bips != decimal.Truncate(bips)) return $"{name}: trailing percent {percent} is finer than 1 BIPS (0.01 %), which Binance spot cannot express";
+            trailingDelta = (long)bips;
+            stopPrice = spec.ActivationPrice;
+        }
+        else if (spec.Type == OrderType.LimitMaker)
+        {
+            if (spec.StopPrice is not null) return $"{name} (LimitMaker) takes no stop price";
+            stopPrice = null;
+        }
+        else
+        {
+            if (spec.StopPrice is not > 0m) return $"{name} ({spec.Type}) needs a positive stop price";
+            stopPrice = spec.StopPrice;
+        }
+        if (spec.Type != OrderType.TrailingStopMarket && spec.TrailingPercent is not null)
+            return $"{name} ({spec.Type}) takes no trailing percent (only a TrailingStopMarket leg trails)";
+
+        TimeInForce? timeInForce = null;
+        if (spec.Type is OrderType.StopLimit or OrderType.TakeProfitLimit)
+        {
+            if (spec.TimeInForce == TimeInForce.Gtx) return $"{name}: time in force GTX does not exist on Binance spot";
+            timeInForce = spec.TimeInForce;
+        }
+        else if (spec.TimeInForce != TimeInForce.Gtc)
+        {
+            return $"{name}: time in force {spec.TimeInForce} cannot be set on a {spec.Type} leg on Binance spot";
+        }
+        if (spec.DisplayQuantity is not null)
+        {
+            if (!hasLimit) return $"{name}: iceberg quantity is not allowed on a {spec.Type} leg";
+            if (timeInForce is { } tif && tif != TimeInForce.Gtc) return $"{name}: iceberg legs must be GTC on Binance spot";
+        }
+        mapped = new SpotOcoLeg
+        {
+            Type = spec.Type == OrderType.TrailingStopMarket ? OrderType.StopMarket : spec.Type,
+            ClientOrderId = leg.ClientOrderId,
+            Price = hasLimit ? spec.LimitPrice : null,
+            StopPrice = stopPrice,
+            TrailingDelta = trailingDelta,
+            TimeInForce = timeInForce,
+            IcebergQuantity = spec.DisplayQuantity,
+        };
+        return null;
+    }
+
     /// <summary><c>orderList.place.oco</c> / <c>POST /api/v3/orderList/oco</c>.</summary>
     public static string? TryBuildOco(string symbol, SpotOcoRequest request, SpotOrderResponseType responseType, out BinanceParameters parameters)
     {

@@ -13,7 +13,7 @@ using Oms.Observability;
 
 namespace Oms.Connectors.Binance.Worker;
 
-// Commands: place, cancel, amend, query; unknown outcomes and their follow-up queries.
+// Commands: place, place order list (OCO), cancel, amend, query; unknown outcomes and their follow-up queries.
 public sealed partial class BinanceSpotAccountWorker
 {
     /// <summary>Spot <c>order.amend.keepPriority</c>: weight 4, no order count.</summary>
@@ -50,6 +50,9 @@ public sealed partial class BinanceSpotAccountWorker
                 case PlaceOrderCommand place:
                     await PlaceAsync(sessions, place, stop).ConfigureAwait(false);
                     break;
+                case PlaceOrderListCommand list:
+                    await PlaceListAsync(sessions, list, stop).ConfigureAwait(false);
+                    break;
                 case CancelOrderCommand cancel:
                     await CancelAsync(sessions, cancel, stop).ConfigureAwait(false);
                     break;
@@ -69,13 +72,15 @@ public sealed partial class BinanceSpotAccountWorker
             // Never dropped: whether it reached the venue is unknown, so the order stays in flight and is queried.
             _logger.LogError(ex, "Account {Account}: {Command} of order {ClientOrderId} failed unexpectedly; its outcome is unknown and it is queried",
                 Account, command.GetType().Name, command.ClientOrderId);
-            if (command is QueryOrderCommand) RequestReconcile($"unresolved outcome of {command.ClientOrderId}");
-            else OnFailure(command, RequestKind(command), new BinanceError
+            var unknown = new BinanceError
             {
                 Kind = VenueErrorKind.UnknownOutcome,
                 Operation = $"send {command.GetType().Name} of {command.ClientOrderId} to Binance spot",
                 Reason = $"the connector failed while sending ({ex.GetType().Name}); the outcome is unknown",
-            }, VenueOrderIdOf(command));
+            };
+            if (command is QueryOrderCommand) RequestReconcile($"unresolved outcome of {command.ClientOrderId}");
+            else if (command is PlaceOrderListCommand list) OnListFailure(list, unknown);
+            else OnFailure(command, RequestKind(command), unknown, VenueOrderIdOf(command));
         }
         finally
         {
@@ -99,6 +104,11 @@ public sealed partial class BinanceSpotAccountWorker
             Reason = $"account {Account} has no Binance API key in this silo; nothing was sent",
             Sent = false,
         };
+        if (command is PlaceOrderListCommand list)
+        {
+            OnListFailure(list, error);
+            return;
+        }
         if (BinanceVenueEvents.FromFailure(error, RequestKind(command), Account, command.Instrument, command.ClientOrderId, null, Now) is { } refusal) Post(refusal);
     }
 
@@ -116,6 +126,141 @@ public sealed partial class BinanceSpotAccountWorker
         }
         OnFailure(command, VenueRequestKind.Place, result.Error!, null);
     }
+
+    /// <summary>
+    /// Places a one-cancels-the-other pair as one Binance order list (<c>orderList.place.oco</c>, REST
+    /// <c>POST /api/v3/orderList/oco</c> when no session is open), drawing two orders from the rate budget. Terms that
+    /// Binance cannot express as an OCO reject both legs without a venue call. The response acknowledges each leg (with
+    /// any fills, as a single placement's would) and reports the list; a refusal rejects both legs and the list; an
+    /// unknown outcome leaves both legs in flight and queries each by its client order id.
+    /// </summary>
+    private async Task PlaceListAsync(BinanceSpotSessions sessions, PlaceOrderListCommand command, CancellationToken stop)
+    {
+        OmsTelemetry.OrderStageReached(OrderStages.Sent, Now - command.CreatedAt, VenueCallTelemetry.Venue, VenueCallTelemetry.Market(BinanceApi.Spot));
+        if (SpotRequests.TryMapOco(command, out var request) is { } problem)
+        {
+            _shared.Metrics.Command(Venue, "place_list", "invalid");
+            _logger.LogInformation("Account {Account}: {Reason}; nothing was sent", Account, problem);
+            Post(BinanceVenueEvents.RejectOrderList(command, $"{problem}; nothing was sent", BinanceVenueEvents.VenueCodeOf(VenueErrorKind.InvalidRequest),
+                VenueEventSource.Response, Now));
+            return;
+        }
+        var result = await SendWithClockRetryAsync(sessions,
+            ws => ws.PlaceOcoAsync(request!, stop),
+            rest => rest.PlaceOcoAsync(request!, stop), stop).ConfigureAwait(false);
+        if (result.TryGetValue(out var list))
+        {
+            _shared.Metrics.Command(Venue, "place_list", "ok");
+            Post(OrderListEvents(command, list));
+            return;
+        }
+        OnListFailure(command, result.Error!);
+    }
+
+    /// <summary>
+    /// The events of an order list placement response: each leg's report (acceptance, fills, terminal state — exactly
+    /// as a single placement's), then the list's status with the venue's list id.
+    /// </summary>
+    private List<VenueEvent> OrderListEvents(PlaceOrderListCommand command, OrderListReport list)
+    {
+        var events = new List<VenueEvent>(6);
+        var reported = new HashSet<ClientOrderId>();
+        foreach (var report in list.OrderReports)
+        {
+            reported.Add(report.ClientOrderId);
+            events.AddRange(report.ToEvents(Account, VenueEventSource.Response, Now));
+        }
+        // A response without order reports (ACK) still names each leg's venue order id.
+        foreach (var (clientOrderId, venueOrderId) in list.Orders)
+        {
+            if (!reported.Add(clientOrderId)) continue;
+            events.Add(new VenueOrderUpdate
+            {
+                Account = Account,
+                Timestamp = list.Timestamp,
+                Source = VenueEventSource.Response,
+                Instrument = list.Instrument,
+                ClientOrderId = clientOrderId,
+                VenueOrderId = venueOrderId,
+                Kind = VenueOrderEventKind.Accepted,
+            });
+        }
+        var update = BinanceVenueEvents.FromOrderList(list, Account, VenueEventSource.Response)
+            ?? new VenueOrderListUpdate
+            {
+                Account = Account,
+                Timestamp = list.Timestamp,
+                Source = VenueEventSource.Response,
+                Instrument = command.Instrument,
+                ListClientOrderId = command.ClientOrderId,
+                VenueListId = list.OrderListId.ToString(CultureInfo.InvariantCulture),
+                Status = VenueOrderListStatus.Executing,
+                Legs = list.Orders.Select(o => new VenueOrderListLeg(o.ClientOrderId, o.VenueOrderId)).ToArray(),
+            };
+        events.Add(update);
+        return events;
+    }
+
+    /// <summary>
+    /// Reports a failed order list placement for both legs. An unknown outcome (timeout, dropped socket, 5xx,
+    /// <c>-1007</c>, a duplicate list id) leaves both legs in flight and queries each leg by its client order id, as a
+    /// single placement's unknown outcome is; anything else rejects both legs and the list with the venue's code.
+    /// </summary>
+    private void OnListFailure(PlaceOrderListCommand command, BinanceError error)
+    {
+        var legs = new[] { command.Above, command.Below };
+        var updates = legs.Select(leg => BinanceVenueEvents.FromFailure(error, VenueRequestKind.Place, Account, command.Instrument, leg.ClientOrderId, null, Now)!)
+            .ToArray();
+        if (updates[0].Kind == VenueOrderEventKind.OutcomeUnknown)
+        {
+            Post(updates);
+            _shared.Metrics.Command(Venue, "place_list", "unknown");
+            _shared.Metrics.UnknownOutcome(Venue, "place_list");
+            _logger.LogWarning("Account {Account}: {Message}; both legs of order list {List} stay in flight and are queried", Account, error.Message, command.ClientOrderId);
+            foreach (var leg in legs)
+            {
+                var place = LegPlacement(command, leg);
+                _listLegs[leg.ClientOrderId] = command;
+                ScheduleFollowUp(place, 1);
+            }
+            return;
+        }
+        _shared.Metrics.Command(Venue, "place_list", error.Kind.ToString());
+        _logger.LogInformation("Account {Account}: {Message}", Account, error.Message);
+        Post(BinanceVenueEvents.RejectOrderList(command, error.Message, updates[0].VenueCode ?? BinanceVenueEvents.VenueCodeOf(error.Kind),
+            VenueEventSource.Response, Now));
+    }
+
+    /// <summary>A leg as the placement its follow-up queries resolve (the leg is an order of its own at the venue).</summary>
+    private static PlaceOrderCommand LegPlacement(PlaceOrderListCommand command, OrderListLeg leg) => new()
+    {
+        Account = command.Account,
+        Instrument = command.Instrument,
+        ClientOrderId = leg.ClientOrderId,
+        CreatedAt = command.CreatedAt,
+        Spec = leg.Spec,
+    };
+
+    /// <summary>Order lists whose placement had an unknown outcome, by the client order id of each leg still being resolved.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ClientOrderId, PlaceOrderListCommand> _listLegs = new();
+
+    /// <summary>
+    /// The list-level event a resolved leg implies: the list exists (its venue id is the leg's), live while the leg is
+    /// working, done once the leg is (in an OCO one leg ending ends the list).
+    /// </summary>
+    private VenueOrderListUpdate ListUpdateOfLeg(PlaceOrderListCommand command, OrderReport leg, long orderListId) => new()
+    {
+        Account = Account,
+        Timestamp = leg.Timestamp ?? Now,
+        Source = VenueEventSource.Reconciliation,
+        Instrument = command.Instrument,
+        ListClientOrderId = command.ClientOrderId,
+        VenueListId = orderListId.ToString(CultureInfo.InvariantCulture),
+        Status = leg.Status is OrderStatus.New or OrderStatus.PartiallyFilled or OrderStatus.PendingNew or null
+            ? VenueOrderListStatus.Executing
+            : VenueOrderListStatus.AllDone,
+        Legs = [new VenueOrderListLeg(leg.ClientOrderId, leg.VenueOrderId)],
+    };
 
     private async Task CancelAsync(BinanceSpotSessions sessions, CancelOrderCommand command, CancellationToken stop)
     {
@@ -180,6 +325,14 @@ public sealed partial class BinanceSpotAccountWorker
                 $"(filled {current.ExecutedQuantity ?? 0m} of {current.Quantity}); nothing new was placed");
             // The venue moved on without the stream saying so (yet): bring orders, fills and balances in line.
             RequestReconcile($"amend of {command.ClientOrderId} found the order {current.Status} at the venue");
+            return;
+        }
+        if (current.OrderListId is { } listId)
+        {
+            // Both legs of an OCO share one quantity, and a cancel-replace of a leg would cancel the whole list and leave
+            // a standalone replacement: a leg's terms change only by cancelling the list and placing a new one.
+            RejectAmend(command, $"amend of order {command.ClientOrderId} was not sent: it is a leg of Binance spot order list {listId}, " +
+                "whose legs cannot be amended one at a time; cancel the list and place a new one");
             return;
         }
         var price = current.Price is > 0m ? current.Price : null;
@@ -462,6 +615,11 @@ public sealed partial class BinanceSpotAccountWorker
                 Post(ReplacedBy(report));
             }
             Post((fills is null ? report : report with { Fills = fills }).ToEvents(Account, VenueEventSource.Reconciliation, Now));
+            if (_listLegs.TryRemove(command.ClientOrderId, out var listOfLeg) && report.OrderListId is { } orderListId)
+            {
+                // A leg of an order list whose placement had an unknown outcome: the list exists at the venue.
+                Post(ListUpdateOfLeg(listOfLeg, report, orderListId));
+            }
             var open = report.Status is OrderStatus.New or OrderStatus.PartiallyFilled or OrderStatus.PendingNew;
             if (followUp?.Original is CancelOrderCommand cancel && open && followUp.Attempt < RetrySchedule.UnknownOutcome.Attempts)
             {
@@ -480,6 +638,10 @@ public sealed partial class BinanceSpotAccountWorker
             if (followUp?.Original is PlaceOrderCommand place && Now - place.CreatedAt < _shared.Options.NotFoundPatience)
             {
                 ScheduleFollowUp(place, followUp.Attempt + 1);
+            }
+            else
+            {
+                _listLegs.TryRemove(command.ClientOrderId, out _);
             }
             return;
         }
@@ -578,6 +740,7 @@ public sealed partial class BinanceSpotAccountWorker
         if (RetrySchedule.UnknownOutcome.Delay(attempt) is not { } delay)
         {
             _logger.LogWarning("Account {Account}: order {ClientOrderId} is still unresolved after {Attempts} queries; reconciling", Account, original.ClientOrderId, attempt - 1);
+            _listLegs.TryRemove(original.ClientOrderId, out _);
             RequestReconcile($"unresolved outcome of {original.ClientOrderId}");
             return;
         }

@@ -382,6 +382,19 @@ public sealed partial class BinanceSpotAccountWorker
         public void OnEvents(IReadOnlyList<VenueEvent> events, SpotUserDataMessage message)
         {
             worker._watchdog.Touch();
+            if (message.ListStatus is { } list)
+            {
+                // listStatus: the list-level state (EXECUTING, ALL_DONE, REJECT); the legs' own changes come as executionReports.
+                if (BinanceVenueEvents.FromOrderList(list, worker.Account, VenueEventSource.Stream) is { } update)
+                {
+                    events = [.. events, update];
+                }
+                else
+                {
+                    worker._logger.LogWarning("Account {Account}: listStatus of order list {List} ('{ListClientOrderId}', {Status}) is not one the OMS can read; skipped",
+                        worker.Account, list.OrderListId, list.ListClientOrderId, list.ListOrderStatus);
+                }
+            }
             if (events.Count > 0) worker.Post(events);
         }
 

@@ -48,6 +48,12 @@ public sealed partial class BinanceUsdMAccountWorker
                 case QueryOrderCommand query:
                     await QueryAsync(sessions, query, stop).ConfigureAwait(false);
                     break;
+                case PlaceOrderListCommand list:
+                    // Binance USD-M has no order lists: both legs are rejected, nothing is sent.
+                    _logger.LogInformation("Account {Account}: order list {List} refused: Binance USD-M has no order lists (OCO)", Account, list.ClientOrderId);
+                    Post(BinanceVenueEvents.RejectOrderList(list, $"order list {list.ClientOrderId} was not sent: Binance USD-M futures have no order lists (OCO); " +
+                        "place the legs as separate orders", BinanceVenueEvents.VenueCodeOf(VenueErrorKind.InvalidRequest), VenueEventSource.Response, Now));
+                    break;
                 default:
                     _logger.LogError("Account {Account}: command {Command} is not supported by the Binance USD-M connector", Account, command.GetType().Name);
                     break;
