@@ -26,6 +26,20 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Requests an amend of quantity and/or limit price.</summary>
     Task<OrderCommandResult> AmendOrderAsync(AmendOrder command);
 
+    /// <summary>
+    /// Submits a one-cancels-the-other pair as one venue order list (spot). A request that is not a legal pair is
+    /// refused with problems naming the fields and nothing stored; a risk or filter refusal stores both legs as Denied.
+    /// Idempotent by list client order id.
+    /// </summary>
+    Task<SubmitOrderListResult> SubmitOrderListAsync(SubmitOrderList command);
+
+    /// <summary>Cancels an order list: one cancel for a live leg; the venue ends the other.</summary>
+    Task<OrderListCommandResult> CancelOrderListAsync(CancelOrderList command);
+
+    /// <summary>Returns an order list with its legs, or null when the account has no list with that id.</summary>
+    [ReadOnly]
+    Task<OrderListSnapshot?> GetOrderListAsync(ClientOrderId listClientOrderId);
+
     /// <summary>Returns one order, or null when the account has no order with that id.</summary>
     [ReadOnly]
     Task<OrderSnapshot?> GetOrderAsync(ClientOrderId clientOrderId);

@@ -83,6 +83,10 @@ public sealed record OrderSnapshot
     [Id(12)] public Denial? Denial { get; init; }
     [Id(13)] public string? LastVenueError { get; init; }
     [Id(14)] public bool Triggered { get; init; }
+    /// <summary>The client id of the order list (OCO) the order is a leg of.</summary>
+    [Id(15)] public ClientOrderId? OrderListId { get; init; }
+    /// <summary>The venue's id of that order list, once known.</summary>
+    [Id(16)] public string? VenueOrderListId { get; init; }
 
     public decimal LeavesQuantity => OrderStateMachine.IsTerminal(Status) ? 0m : Math.Max(0m, Quantity - FilledQuantity);
 

@@ -17,12 +17,12 @@ public sealed partial class AccountGrain
         // (1) Idempotency: the same client order id always answers with the order it created, never a second one.
         if (requested is { } existingId && S.Orders.TryGetValue(existingId, out var existing))
         {
-            return new SubmitOrderResult(OrderSnapshot.From(existing.Order), Created: false);
+            return new SubmitOrderResult(Snap(existing.Order), Created: false);
         }
         // A closed order's id is in the journal: the same answer, however long ago it closed.
         if (requested is { } archivedId && S.Provisioned && await FindArchivedAsync(archivedId, "check the client order id") is { } archived)
         {
-            return new SubmitOrderResult(OrderSnapshot.From(archived.Order), Created: false);
+            return new SubmitOrderResult(Snap(archived), Created: false);
         }
 
         var now = _clock.GetUtcNow();
@@ -31,7 +31,7 @@ public sealed partial class AccountGrain
             // Nothing is stored for an account that does not exist.
             var id = requested ?? ClientOrderIds.Create(command.Spec.Instrument.Venue, "oms", _accountHash, 0);
             var denial = new Denial(DenialCode.AccountNotFound, $"account {_account} is not provisioned");
-            return new SubmitOrderResult(OrderSnapshot.From(Order.Deny(_account, id, command.Spec, denial, now).Order), Created: false);
+            return new SubmitOrderResult(Snap(Order.Deny(_account, id, command.Spec, denial, now).Order), Created: false);
         }
 
         var clientOrderId = requested ?? NextClientOrderId();
@@ -49,7 +49,7 @@ public sealed partial class AccountGrain
             await PersistAsync();
             Log.OrderDenied(_logger, _account, clientOrderId, refusal.Code.Name(), refusal.Reason);
             RecordDenied(command.Spec.Instrument, refusal.Code);
-            return new SubmitOrderResult(OrderSnapshot.From(denied), Created: true);
+            return new SubmitOrderResult(Snap(denied), Created: true);
         }
 
         RecordRiskPassed(received, command.Spec.Instrument);
@@ -80,7 +80,7 @@ public sealed partial class AccountGrain
             Log.PlaceRouteFailed(_logger, ex, _account, clientOrderId);
             _needsQuery.Add(clientOrderId);
             RecordRouted(received, command.Spec.Instrument, null);
-            return new SubmitOrderResult(OrderSnapshot.From(order), Created: true);
+            return new SubmitOrderResult(Snap(order), Created: true);
         }
 
         if (!route.Accepted)
@@ -90,7 +90,7 @@ public sealed partial class AccountGrain
             Log.PlaceRefused(_logger, _account, clientOrderId, reason);
         }
         RecordRouted(received, command.Spec.Instrument, route);
-        return new SubmitOrderResult(OrderSnapshot.From(order), Created: true);
+        return new SubmitOrderResult(Snap(order), Created: true);
     }
 
     public async Task<OrderCommandResult> CancelOrderAsync(CancelOrder command)
@@ -101,7 +101,7 @@ public sealed partial class AccountGrain
         {
             // A closed order is in the journal: it can no longer be cancelled, and the answer says why.
             return await FindArchivedForCommandAsync(command.ClientOrderId, notFound) is { } closed
-                ? new OrderCommandResult(OrderSnapshot.From(closed), NotCancelable(closed, null))
+                ? new OrderCommandResult(Snap(closed), NotCancelable(closed, null))
                 : new OrderCommandResult(null, notFound);
         }
         var order = record!.Order;
@@ -109,17 +109,17 @@ public sealed partial class AccountGrain
         switch (update.Outcome)
         {
             case OrderUpdateOutcome.Invalid:
-                return new OrderCommandResult(OrderSnapshot.From(order), NotCancelable(order, update.Error));
+                return new OrderCommandResult(Snap(order), NotCancelable(order, update.Error));
             case OrderUpdateOutcome.Unchanged:
                 // A cancel is already in flight; the venue's answer settles it.
-                return new OrderCommandResult(OrderSnapshot.From(order), null);
+                return new OrderCommandResult(Snap(order), null);
         }
 
         AddReport(update.Event!, order);
         await PersistAsync();
         var denial = await RouteCancelAsync(order);
         if (denial is not null) await ApplyRouteRefusalAsync(order, o => o.RejectCancel(denial.Reason, null, _clock.GetUtcNow()));
-        return new OrderCommandResult(OrderSnapshot.From(order), denial);
+        return new OrderCommandResult(Snap(order), denial);
     }
 
     public async Task<CancelAllResult> CancelAllOrdersAsync(CancelAllOrders command)
@@ -135,10 +135,17 @@ public sealed partial class AccountGrain
         var requested = new List<ClientOrderId>();
         var refused = new List<OrderCommandResult>();
         var toRoute = new List<Order>();
+        // One cancel per order list: the venue cancels the whole list, so the sibling of a leg being cancelled is not sent.
+        var listsCancelled = new HashSet<ClientOrderId>();
         foreach (var record in S.Orders.Values.OrderBy(r => r.CreatedSequence).ToArray())
         {
             var order = record.Order;
             if (!order.IsOpen || (command.Instrument is { } instrument && order.Instrument != instrument)) continue;
+            if (record.OrderListId is { } listId && !listsCancelled.Add(listId))
+            {
+                requested.Add(order.ClientOrderId);
+                continue;
+            }
             var update = order.RequestCancel(now);
             switch (update.Outcome)
             {
@@ -150,7 +157,7 @@ public sealed partial class AccountGrain
                     requested.Add(order.ClientOrderId);
                     break;
                 default:
-                    refused.Add(new OrderCommandResult(OrderSnapshot.From(order), NotCancelable(order, update.Error)));
+                    refused.Add(new OrderCommandResult(Snap(order), NotCancelable(order, update.Error)));
                     break;
             }
         }
@@ -172,7 +179,7 @@ public sealed partial class AccountGrain
                 AddReport(update.Event!, order);
                 reverted = true;
             }
-            refused.Add(new OrderCommandResult(OrderSnapshot.From(order), denial));
+            refused.Add(new OrderCommandResult(Snap(order), denial));
         }
         if (reverted) await PersistAsync();
         Log.CancelAll(_logger, _account, requested.Count, refused.Count);
@@ -186,29 +193,35 @@ public sealed partial class AccountGrain
         if (Find(command.ClientOrderId, out var record) is { } notFound)
         {
             return await FindArchivedForCommandAsync(command.ClientOrderId, notFound) is { } closed
-                ? new OrderCommandResult(OrderSnapshot.From(closed), new Denial(DenialCode.OrderNotAmendable,
+                ? new OrderCommandResult(Snap(closed), new Denial(DenialCode.OrderNotAmendable,
                     $"order {closed.ClientOrderId} is {closed.Status} and can no longer be amended"))
                 : new OrderCommandResult(null, notFound);
         }
         var order = record!.Order;
         if (!order.IsOpen)
         {
-            return new OrderCommandResult(OrderSnapshot.From(order), new Denial(DenialCode.OrderNotAmendable,
+            return new OrderCommandResult(Snap(order), new Denial(DenialCode.OrderNotAmendable,
                 $"order {order.ClientOrderId} is {order.Status} and can no longer be amended"));
         }
-        if (await EvaluateAmendAsync(order, command.NewQuantity, command.NewLimitPrice) is { } refusal)
+        if (record.OrderListId is { } listId)
         {
-            return new OrderCommandResult(OrderSnapshot.From(order), refusal);
+            // The venue does not amend the legs of an order list: the list is cancelled and placed again.
+            return new OrderCommandResult(Snap(record), new Denial(DenialCode.OrderNotAmendable,
+                $"order {order.ClientOrderId} is a leg of order list {listId}, whose legs cannot be amended; cancel the list and submit a new one"));
+        }
+                if (await EvaluateAmendAsync(order, command.NewQuantity, command.NewLimitPrice) is { } refusal)
+        {
+            return new OrderCommandResult(Snap(order), refusal);
         }
 
         var update = order.RequestReplace(command.NewQuantity, command.NewLimitPrice, _clock.GetUtcNow());
         switch (update.Outcome)
         {
             case OrderUpdateOutcome.Invalid:
-                return new OrderCommandResult(OrderSnapshot.From(order), new Denial(DenialCode.OrderNotAmendable,
+                return new OrderCommandResult(Snap(order), new Denial(DenialCode.OrderNotAmendable,
                     $"order {order.ClientOrderId} cannot be amended now: {update.Error}"));
             case OrderUpdateOutcome.Unchanged:
-                return new OrderCommandResult(OrderSnapshot.From(order), null);
+                return new OrderCommandResult(Snap(order), null);
         }
 
         AddReport(update.Event!, order);
@@ -235,7 +248,7 @@ public sealed partial class AccountGrain
             denial = new Denial(DenialCode.VenueUnavailable, $"amend of order {order.ClientOrderId} was not sent: {ex.Message}");
         }
         if (denial is not null) await ApplyRouteRefusalAsync(order, o => o.RejectReplace(denial.Reason, null, _clock.GetUtcNow()));
-        return new OrderCommandResult(OrderSnapshot.From(order), denial);
+        return new OrderCommandResult(Snap(order), denial);
     }
 
     private int OrdersInLastSecond()

@@ -98,7 +98,7 @@ public sealed partial class AccountGrain
     /// </summary>
     private void AddReport(OrderEvent orderEvent, Order order)
     {
-        var report = new ExecutionReport(++S.LastSequence, orderEvent, OrderSnapshot.From(order));
+        var report = new ExecutionReport(++S.LastSequence, orderEvent, Snap(order));
         _ring.Add(report);
         S.RecentReports.Add(report);
         var excess = S.RecentReports.Count - _options.ExecutionReportRingCapacity;
@@ -173,6 +173,7 @@ public sealed partial class AccountGrain
             S.UnarchivedFills.RemoveRange(0, fills.Length);
             foreach (var fill in fills) UnindexFill(fill.Key);
         }
+        PruneOrderLists();
         _outboxDirty = true;
     }
 

@@ -22,6 +22,7 @@ public sealed partial class AccountGrain
             {
                 VenueFill fill => TrackAppliedFill(fill, ApplyFill(fill.Fill)),
                 VenueOrderUpdate update => ApplyOrderUpdate(update),
+                VenueOrderListUpdate list => ApplyOrderListUpdate(list),
                 VenueBalanceUpdate balances => ApplyBalances(balances),
                 VenuePositionUpdate positions => ApplyVenuePositions(positions),
                 VenueAccountConfigUpdate config => ApplyAccountConfig(config),

@@ -145,10 +145,10 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     public async Task<OrderSnapshot?> GetOrderAsync(ClientOrderId clientOrderId)
     {
         if (clientOrderId.Value is null) return null;
-        if (S.Orders.TryGetValue(clientOrderId, out var record)) return OrderSnapshot.From(record.Order);
+        if (S.Orders.TryGetValue(clientOrderId, out var record)) return Snap(record);
         // Closed and archived: the journal has it.
         var archived = await FindArchivedAsync(clientOrderId, "read order");
-        return archived is null ? null : OrderSnapshot.From(archived.Order);
+        return archived is null ? null : Snap(archived);
     }
 
     public async Task<IReadOnlyList<OrderSnapshot>> ListOrdersAsync(OrderQuery query)
@@ -178,7 +178,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         IReadOnlyList<OrderSnapshot> orders = hot
             .OrderByDescending(r => r.CreatedSequence)
             .Take(limit)
-            .Select(r => OrderSnapshot.From(r.Order))
+            .Select(r => Snap(r))
             .ToArray();
         return orders;
     }

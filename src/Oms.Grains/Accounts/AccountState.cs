@@ -77,6 +77,12 @@ public sealed class AccountState
     /// <summary>Keys of applied fills of unknown orders that the journal's fill index has not taken yet.</summary>
     [Id(21)] public List<FillTrace> UnarchivedFills { get; set; } = [];
 
+    /// <summary>
+    /// Order lists (OCO) by list client id, while either leg is in <see cref="Orders"/>; once both legs are archived the
+    /// list leaves too (each archived leg keeps its list id, see <see cref="OrderRecord.OrderListId"/>).
+    /// </summary>
+    [Id(22)] public Dictionary<ClientOrderId, OrderListRecord> OrderLists { get; set; } = [];
+
     /// <summary>The risk engine's part: firm policy, own-fill legs and marks, strategy positions, protective stops.</summary>
     [Id(30)] public AccountRiskState Risk { get; set; } = new();
 }
@@ -101,6 +107,32 @@ public sealed class OrderRecord
     [Id(8)] public DateTimeOffset? LastFillAt { get; set; }
     /// <summary>The account's last sequence when the record was archived; the journal keeps the latest archive of an order.</summary>
     [Id(9)] public long ArchivedAtSequence { get; set; }
+    /// <summary>The client id of the order list (OCO) the order is a leg of.</summary>
+    [Id(10)] public ClientOrderId? OrderListId { get; set; }
+    /// <summary>The venue's id of that list, once known.</summary>
+    [Id(11)] public string? VenueOrderListId { get; set; }
+}
+
+/// <summary>One order list (OCO): two leg orders in <see cref="AccountState.Orders"/> sent to the venue as one list.</summary>
+[GenerateSerializer, Alias("oms.grains.OrderListRecord")]
+public sealed class OrderListRecord
+{
+    [Id(0)] public required ClientOrderId ListClientOrderId { get; set; }
+    [Id(1)] public required InstrumentId Instrument { get; set; }
+    [Id(2)] public required OrderSide Side { get; set; }
+    [Id(3)] public required decimal Quantity { get; set; }
+    [Id(4)] public required ClientOrderId Above { get; set; }
+    [Id(5)] public required ClientOrderId Below { get; set; }
+    /// <summary>What the OMS or the venue last said about the list as a whole (legs refine it, see the grain's snapshot).</summary>
+    [Id(6)] public OrderListStatus Status { get; set; }
+    [Id(7)] public string? VenueOrderListId { get; set; }
+    [Id(8)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(9)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(10)] public string? Reason { get; set; }
+    [Id(11)] public Denial? Denial { get; set; }
+    [Id(12)] public string? RequestedBy { get; set; }
+
+    public ClientOrderId Sibling(ClientOrderId leg) => leg == Above ? Below : Above;
 }
 
 /// <summary>An applied fill's key with its venue time.</summary>
