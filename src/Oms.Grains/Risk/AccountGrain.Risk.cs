@@ -103,6 +103,7 @@ public sealed partial class AccountGrain : IAccountRiskGrain, ILifecycleParticip
             var other = order.Spec;
             if (other.StrategyTag is { } tag && spec.StrategyTag is not null && string.Equals(tag, spec.StrategyTag, StringComparison.Ordinal)) strategyOpen++;
             if (exclude is { } skip && order.ClientOrderId == skip) continue;
+            if (IsCoveredBySibling(record)) continue; // an OCO pair counts once (only one leg can execute)
             var leaves = order.LeavesQuantity;
             // Reduce-only and hedge-closing orders (a bracket's other exit leg) cannot flip the leg with this order: not counted.
             if (other.Instrument == spec.Instrument && other.PositionSide == spec.PositionSide && other.Side == spec.Side
@@ -328,7 +329,7 @@ public sealed partial class AccountGrain : IAccountRiskGrain, ILifecycleParticip
         foreach (var record in S.Orders.Values)
         {
             var order = record.Order;
-            if (!order.IsOpen) continue;
+            if (!order.IsOpen || IsCoveredBySibling(record)) continue;
             builder.AddOpenOrder(order.Instrument, order.Spec.PositionSide, order.Spec.Side, order.LeavesQuantity, order.Spec.ReduceOnly);
             if ((order.LimitPrice ?? order.Spec.StopPrice ?? order.Spec.ActivationPrice) is > 0m and var price) fallback.TryAdd(order.Instrument, price);
         }
