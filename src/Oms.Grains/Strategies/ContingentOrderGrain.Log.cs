@@ -35,6 +35,9 @@ public sealed partial class ContingentOrderGrain
         [LoggerMessage(1109, LogLevel.Warning, "Account {Account} strategy {Strategy}: reminder not registered or removed; it resumes after a silo loss only when called or notified")]
         public static partial void ReminderFailed(ILogger logger, Exception exception, AccountId account, StrategyId strategy);
 
+        [LoggerMessage(1111, LogLevel.Information, "Account {Account} strategy {Strategy}: child {ClientOrderId} denied while the account reconciles with the venue; placed again in {Delay}")]
+        public static partial void ChildDeferred(ILogger logger, AccountId account, StrategyId strategy, ClientOrderId clientOrderId, TimeSpan delay);
+
         [LoggerMessage(1110, LogLevel.Error, "Account {Account} strategy {Strategy} failed to write its state; deactivating")]
         public static partial void WriteFailed(ILogger logger, Exception exception, AccountId account, StrategyId strategy);
     }

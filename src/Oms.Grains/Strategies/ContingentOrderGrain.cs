@@ -36,6 +36,8 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
     private AccountId _account;
     private StrategyId _strategy;
     private IGrainTimer? _timer;
+    /// <summary>One-shot: places again a child the account denied while it was reconciling.</summary>
+    private IGrainTimer? _retryTimer;
     private long _lastReconcile;
     private bool _reminderRegistered;
 
@@ -91,6 +93,8 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
     {
         _timer?.Dispose();
         _timer = null;
+        _retryTimer?.Dispose();
+        _retryTimer = null;
         return Task.CompletedTask;
     }
 
@@ -274,8 +278,8 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
     private async Task ProgressAsync()
     {
         if (!S.Submitted || S.IsTerminal) return;
-        var dirty = await ResubmitUnconfirmedAsync();
-        for (var round = 0; round < MaxRounds && !S.IsTerminal; round++)
+        var (dirty, deferred) = await ResubmitUnconfirmedAsync();
+        for (var round = 0; round < MaxRounds && !S.IsTerminal && !deferred; round++)
         {
             var plan = StrategyPlanner.Plan(S, Context());
             dirty |= plan.StateChanged;
@@ -311,6 +315,8 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
                 {
                     case SubmitChild:
                         await SubmitChildAsync(children[action]);
+                        // The account reconciles with the venue: no new round now, the retry timer places it again.
+                        deferred |= Deferred(children[action]);
                         break;
                     case CancelChild cancel:
                         await CancelChildAsync(cancel.Child);
@@ -331,6 +337,44 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
         {
             Log.Ended(_logger, _account, _strategy, S.Status, S.Reason);
             await StopAsync();
+        }
+        else if (deferred)
+        {
+            ScheduleReconcilingRetry();
+        }
+    }
+
+    /// <summary>
+    /// The last child was denied because the account was reconciling with the venue: plan again after
+    /// <see cref="ContingentOrderOptions.ReconcilingRetryDelay"/>, doubled for each such denial in a row (at most
+    /// <see cref="ContingentOrderOptions.ReconcileInterval"/>), so a long reconciliation is not flooded with submits.
+    /// </summary>
+    private void ScheduleReconcilingRetry()
+    {
+        if (_retryTimer is not null) return;
+        var denials = 0;
+        for (var i = S.Children.Count - 1; i >= 0 && S.Children[i].DeniedWhileReconciling; i--) denials++;
+        var delay = _options.ReconcilingRetryDelay;
+        for (var i = 1; i < denials && delay < _options.ReconcileInterval; i++) delay += delay;
+        if (delay > _options.ReconcileInterval) delay = _options.ReconcileInterval;
+        Log.ChildDeferred(_logger, _account, _strategy, S.Children[^1].Id, delay);
+        _retryTimer = this.RegisterGrainTimer(
+            static (grain, _) => grain.OnReconcilingRetryAsync(),
+            this,
+            new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { Interleave = false, KeepAlive = true });
+    }
+
+    private async Task OnReconcilingRetryAsync()
+    {
+        _retryTimer?.Dispose();
+        _retryTimer = null;
+        try
+        {
+            await ProgressAsync();
+        }
+        catch (Exception ex)
+        {
+            Log.StepFailed(_logger, ex, _account, _strategy, "retry after a denial while reconciling");
         }
     }
 
@@ -353,18 +397,27 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
         return child;
     }
 
-    /// <summary>Submits children whose submit was persisted but not confirmed (same id: the account answers with the existing order).</summary>
-    private async Task<bool> ResubmitUnconfirmedAsync()
+    /// <summary>
+    /// Submits children whose submit was persisted but not confirmed (same id: the account answers with the existing
+    /// order). Returns whether any was, and whether one was denied only because the account was reconciling.
+    /// </summary>
+    private async Task<(bool Any, bool Deferred)> ResubmitUnconfirmedAsync()
     {
         var any = false;
+        var deferred = false;
         foreach (var child in S.Children)
         {
             if (child.Last is not null || S.IsTerminal) continue;
             await SubmitChildAsync(child);
             any = true;
+            deferred |= Deferred(child);
         }
-        return any;
+        return (any, deferred);
     }
+
+    /// <summary>An OMS-managed iceberg places a slice denied while the account reconciled again, after a pause.</summary>
+    private bool Deferred(ChildOrderState child) =>
+        child.DeniedWhileReconciling && S.Kind == StrategyKind.Iceberg && S.Mode == ExecutionMode.OmsManaged;
 
     private async Task SubmitChildAsync(ChildOrderState child)
     {
@@ -489,6 +542,8 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
     {
         _timer?.Dispose();
         _timer = null;
+        _retryTimer?.Dispose();
+        _retryTimer = null;
         try
         {
             var reminder = await this.GetReminder(ReminderName);

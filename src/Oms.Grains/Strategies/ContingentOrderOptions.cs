@@ -27,6 +27,13 @@ public sealed class ContingentOrderOptions
     /// </summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a strategy waits before it places again a child the account denied because it was reconciling with the
+    /// venue (after a silo loss, a stream gap, a key rotation); doubled for every further such denial in a row, up to
+    /// <see cref="ReconcileInterval"/>.
+    /// </summary>
+    public TimeSpan ReconcilingRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many times a strategy sends the cancel of one child before it leaves the child to the operator.</summary>
     public int MaxCancelAttempts { get; set; } = 5;
 
@@ -47,6 +54,7 @@ public sealed class ContingentOrderOptionsValidator : IValidateOptions<Contingen
         if (options.ReconcileInterval <= TimeSpan.Zero) failures.Add($"{nameof(options.ReconcileInterval)} must be positive (was {options.ReconcileInterval})");
         if (options.PriceInterval <= TimeSpan.Zero) failures.Add($"{nameof(options.PriceInterval)} must be positive (was {options.PriceInterval})");
         if (options.ReminderPeriod <= TimeSpan.Zero) failures.Add($"{nameof(options.ReminderPeriod)} must be positive (was {options.ReminderPeriod})");
+        if (options.ReconcilingRetryDelay <= TimeSpan.Zero) failures.Add($"{nameof(options.ReconcilingRetryDelay)} must be positive (was {options.ReconcilingRetryDelay})");
         if (options.MaxCancelAttempts < 1) failures.Add($"{nameof(options.MaxCancelAttempts)} must be at least 1 (was {options.MaxCancelAttempts})");
         if (options.TrailingRepriceFraction is < 0m or > 1m)
         {

@@ -108,6 +108,13 @@ public sealed class ChildOrderState
     public bool EndedOutsideStrategy => !IsOpen && CancelReason is null && Last!.Status != OrderStatus.Filled;
 
     /// <summary>
+    /// Denied by the account only because it was reconciling with the venue (a stream taken over after a silo loss, a
+    /// gap, a key rotation): it never reached the venue, and the account accepts new risk again once the
+    /// reconciliation ends, so an iceberg places the same slice again (as the next generation) instead of failing.
+    /// </summary>
+    public bool DeniedWhileReconciling => Last is { Status: OrderStatus.Denied, Denial.Code: DenialCode.AccountReconciling };
+
+    /// <summary>
     /// Takes <paramref name="incoming"/> from one of the strategy's own calls to the account (a submit, cancel or amend
     /// answer, or a read). The strategy awaits each call before it sends the next and the account handles one call at a
     /// time, so each such snapshot is at least as new as every one merged before it: it is taken whenever it differs,

@@ -25,7 +25,8 @@ public sealed record StrategyPlan(IReadOnlyList<ChildAction> Actions, bool State
 /// <list type="bullet">
 /// <item>Bracket: each working leg's open quantity equals what the entry filled less what the legs closed; a leg is
 /// amended where the venue can, else cancelled and replaced; when nothing is left to protect the legs are cancelled.</item>
-/// <item>Iceberg (OMS-managed): one slice at a time, sized min(display, total − filled).</item>
+/// <item>Iceberg (OMS-managed): one slice at a time, sized min(display, total − filled); a slice the account denied
+/// while reconciling with the venue is placed again rather than ending the iceberg.</item>
 /// <item>Trailing stop (OMS-managed): a resting stop re-priced (cancel, then replace) as the extreme price moves.</item>
 /// </list>
 /// It mutates only bookkeeping (status, reasons, trailing level, resting leg); child orders change through the actions.
@@ -121,7 +122,8 @@ public static class StrategyPlanner
                 Finish(StrategyStatus.Completed, null);
                 return;
             }
-            if (state.Children.LastOrDefault() is { EndedOutsideStrategy: true } last)
+            // A slice denied only because the account was reconciling is placed again (the grain paces the retries).
+            if (state.Children.LastOrDefault() is { EndedOutsideStrategy: true, DeniedWhileReconciling: false } last)
             {
                 FinishWith(last);
                 return;

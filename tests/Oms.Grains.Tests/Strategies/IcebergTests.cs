@@ -97,6 +97,52 @@ public sealed class IcebergTests(StrategyClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_slice_denied_while_the_account_reconciles_is_placed_again_once_the_reconciliation_ends()
+    {
+        var d = await NewAsync(_grains, "ice-reconciling");
+        await d.Grain.SubmitIcebergAsync(Iceberg(Perp, 0.008m, 0.004m, 50000m));
+        var first = await d.PlacedAsync(ChildRole.Slice, 1);
+        await d.AckAsync(ChildRole.Slice, 1, Perp);
+        await d.FillAsync(first, 0.001m, 50000m);
+
+        // A take-over (or a stream gap, a key rotation) reconciles the account, and the fill that completes the first
+        // slice arrives meanwhile: the second slice is due while the account denies new risk.
+        var account = _grains.GetAccount(d.Account);
+        await account.BeginReconciliationAsync("test: stream taken over");
+        await d.FillAsync(first, 0.003m, 50000m);
+        var denied = await d.WaitAsync(s => s.Children.Any(c => c.Order?.Status == OrderStatus.Denied), "the second slice to be denied");
+        Assert.Equal(StrategyStatus.Working, denied.Status);
+        Assert.Equal(DenialCode.AccountReconciling, denied.Children.Single(c => c.Generation == 2).Order!.Denial!.Code);
+        await account.EndReconciliationAsync();
+
+        // The same slice goes out again as the next generation; the denied one never reached the venue.
+        var second = await d.PlacedAsync(ChildRole.Slice, 3);
+        Assert.Equal(0.004m, second.Spec.Quantity);
+        await d.AckAsync(ChildRole.Slice, 3, Perp);
+        await d.FillAsync(second, 0.004m, 50000m);
+        var final = await d.WaitAsync(s => s.IsTerminal, "the iceberg to end");
+        Assert.True(final.Status == StrategyStatus.Completed, $"the iceberg ended {final.Status}: {final.Reason}");
+        Assert.Equal(0.008m, final.FilledQuantity);
+        Assert.Equal([d.Child(ChildRole.Slice, 1), d.Child(ChildRole.Slice, 3)], d.Places.Select(p => p.ClientOrderId));
+    }
+
+    [Fact]
+    public async Task A_slice_the_risk_checks_deny_for_another_reason_still_fails_the_iceberg()
+    {
+        var d = await NewAsync(_grains, "ice-halted");
+        await d.Grain.SubmitIcebergAsync(Iceberg(Perp, 0.008m, 0.004m, 50000m));
+        var first = await d.PlacedAsync(ChildRole.Slice, 1);
+        await d.AckAsync(ChildRole.Slice, 1, Perp);
+
+        // The second slice is denied for good (a new iceberg slice does not fit the account's per-order limit now).
+        await _grains.GetRiskLimit(d.Account).SetLimitsAsync(new RiskLimits { MaxOrderQuantity = 0.003m }, "strategy-tests");
+        await d.FillAsync(first, 0.004m, 50000m);
+        var final = await d.WaitAsync(s => s.IsTerminal, "the iceberg to end");
+        Assert.Equal(StrategyStatus.Failed, final.Status);
+        Assert.Single(d.Places);
+    }
+
+    [Fact]
     public async Task Slices_that_would_break_the_filters_are_refused_up_front()
     {
         var d = await NewAsync(_grains, "ice-filters");
