@@ -6,6 +6,7 @@ using Oms.Connectors.Binance.Parsing;
 using Oms.Connectors.Binance.RateLimits;
 using Oms.Connectors.Binance.Signing;
 using Oms.Connectors.Binance.Worker;
+using Oms.Connectors.Binance.Worker.UsdM;
 using Oms.Connectors.Hosting;
 using Oms.Simulator.Hosting;
 using Oms.Simulator.Wire.Faults;
@@ -221,6 +222,66 @@ public sealed class SpotOrderListTests : IClassFixture<SpotOrderListTests.Fixtur
         Assert.DoesNotContain(_venue.Requests(account), r => r.Operation.StartsWith("orderList", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Reconciliation_reads_the_legs_of_an_open_list_as_the_orders_they_are()
+    {
+        var account = await _venue.NewReadyAccountAsync("oco-rec");
+        var command = SellOco(account, "rcA", "rcB", "rcL");
+        await _venue.Connector.RouteAsync(command, CancellationToken.None);
+        var list = await _venue.WaitForAsync<VenueOrderListUpdate>(account, u => u.Source == VenueEventSource.Response);
+        Assert.Equal(VenueOrderListStatus.Executing, list.Status);
+
+        // The OMS holds both legs as working orders; the venue lists them among its open orders (with their list id).
+        _venue.Reconciliation.SetOpenOrders(account, list.Legs.Select(leg => new TrackedOrder
+        {
+            ClientOrderId = leg.ClientOrderId, Instrument = Bnb, VenueOrderId = leg.VenueOrderId, Status = OrderStatus.New, Quantity = 1m, FilledQuantity = 0m,
+            LimitPrice = leg.ClientOrderId == command.Above.ClientOrderId ? 620m : 579m, CreatedAt = command.CreatedAt,
+        }).ToArray());
+        var worker = _venue.Connector.GetWorker(account)!;
+        var before = worker.Reconciliations;
+        worker.RequestReconcile("test: open order list");
+        for (var i = 0; i < 600 && worker.Reconciliations == before; i++) await Task.Delay(25);
+        Assert.True(worker.Reconciliations > before, "the reconciliation did not complete");
+
+        var found = _venue.Events(account).OfType<VenueOrderUpdate>().Where(u => u.Source == VenueEventSource.Reconciliation).ToArray();
+        foreach (var leg in list.Legs)
+        {
+            var update = Assert.Single(found, u => u.ClientOrderId == leg.ClientOrderId);
+            Assert.Equal(VenueOrderEventKind.Accepted, update.Kind);
+            Assert.Equal(leg.VenueOrderId, update.VenueOrderId);
+            Assert.Equal(0m, update.CumulativeFilledQuantity);
+        }
+        Assert.Equal(2, found.Length);
+        Assert.Equal(0, worker.ReconcileFailures);
+    }
+
+    [Fact]
+    public async Task Usdm_has_no_order_lists_so_both_legs_are_rejected_saying_so()
+    {
+        var account = _venue.NewAccount("oco-usdm");
+        var perp = new InstrumentId(Oms.Domain.Venue.Binance, MarketType.UsdMFutures, "BNBUSDT");
+        var sell = SellOco(account, "umA", "umB", "umL");
+        var command = sell with
+        {
+            Instrument = perp,
+            Above = sell.Above with { Spec = sell.Above.Spec with { Instrument = perp } },
+            Below = sell.Below with { Spec = sell.Below.Spec with { Instrument = perp } },
+        };
+
+        Assert.Equal(RouteResult.Queued, await _venue.UsdMConnector.RouteAsync(command, CancellationToken.None));
+
+        var list = await _venue.WaitForAsync<VenueOrderListUpdate>(account, u => u.Status == VenueOrderListStatus.Rejected);
+        Assert.Contains("Binance USD-M futures have no order lists", list.Reason);
+        var events = _venue.Events(account).OfType<VenueOrderUpdate>().ToArray();
+        Assert.All(new[] { command.Above, command.Below }, leg =>
+        {
+            var rejected = Assert.Single(events, u => u.ClientOrderId == leg.ClientOrderId);
+            Assert.Equal(VenueOrderEventKind.Rejected, rejected.Kind);
+            Assert.Equal("INVALID_REQUEST", rejected.VenueCode);
+        });
+        Assert.Empty(_venue.Requests(account));
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Mapping (no venue)
 
@@ -360,6 +421,10 @@ public sealed class SpotOrderListTests : IClassFixture<SpotOrderListTests.Fixtur
 
         public BinanceSpotConnector RestOnlyConnector { get; private set; } = null!;
 
+        public BinanceUsdMConnector UsdMConnector { get; private set; } = null!;
+
+        public ViewReconciliation Reconciliation { get; } = new();
+
         public RecordingBudget Budget { get; } = new(BinanceApiContext.CreateLocalBudget(BinanceApi.Spot, new BinanceOptions()));
 
         public string Counterparty { get; } = "counterparty-" + Guid.NewGuid().ToString("N")[..8];
@@ -380,7 +445,7 @@ public sealed class SpotOrderListTests : IClassFixture<SpotOrderListTests.Fixtur
             _binanceMetrics = new BinanceMetrics();
             _connectorMetrics = new ConnectorMetrics();
             var credentials = new SeedCredentials(_keys);
-            var reconciliation = new EmptyReconciliation();
+            var reconciliation = Reconciliation;
             var worker = new BinanceSpotWorkerOptions { SessionWait = TimeSpan.FromSeconds(5) };
 
             var options = Options(Sim.Urls.SpotWsApi);
@@ -396,6 +461,11 @@ public sealed class SpotOrderListTests : IClassFixture<SpotOrderListTests.Fixtur
             RestOnlyConnector = new BinanceSpotConnector(restContext, _http, credentials, _sink, reconciliation, _connectorMetrics,
                 new BinanceSpotWorkerOptions { SessionWait = TimeSpan.FromMilliseconds(300) });
             _disposables.Add(RestOnlyConnector);
+
+            var usdmContext = new BinanceApiContext(BinanceApi.UsdM, options, BinanceApiContext.CreateLocalBudget(BinanceApi.UsdM, options), _binanceMetrics);
+            UsdMConnector = new BinanceUsdMConnector(usdmContext, _http, credentials, _sink, reconciliation, _connectorMetrics, worker,
+                new BinanceUsdMWorkerOptions());
+            _disposables.Add(UsdMConnector);
         }
 
         private BinanceOptions Options(Uri webSocketApi) => new()
@@ -430,6 +500,7 @@ public sealed class SpotOrderListTests : IClassFixture<SpotOrderListTests.Fixtur
                 AccountId = account.Value,
                 Ed25519PublicKey = Convert.ToHexString(signer.PublicKey),
                 Balances = new Dictionary<string, string> { ["USDT"] = "100000", ["BNB"] = "100" },
+                FuturesBalances = new Dictionary<string, string> { ["USDT"] = "100000" },
             });
             _keys[account] = (created.ApiKey, seed);
             return account;
@@ -515,13 +586,17 @@ public sealed class SpotOrderListTests : IClassFixture<SpotOrderListTests.Fixtur
         }
     }
 
-    /// <summary>An OMS that believes nothing is open (each test's account is new).</summary>
-    private sealed class EmptyReconciliation : IAccountReconciliationPort
+    /// <summary>What the OMS believes is open, set per account by the test (nothing by default: each test's account is new).</summary>
+    public sealed class ViewReconciliation : IAccountReconciliationPort
     {
+        private readonly ConcurrentDictionary<AccountId, IReadOnlyList<TrackedOrder>> _open = new();
+
+        public void SetOpenOrders(AccountId account, IReadOnlyList<TrackedOrder> orders) => _open[account] = orders;
+
         public Task BeginAsync(AccountId account, string reason, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task<AccountReconciliationView> GetViewAsync(AccountId account, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new AccountReconciliationView { Account = account, OpenOrders = [], TradeCursors = [] });
+            Task.FromResult(new AccountReconciliationView { Account = account, OpenOrders = _open.TryGetValue(account, out var open) ? open : [], TradeCursors = [] });
 
         public Task EndAsync(AccountId account, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }

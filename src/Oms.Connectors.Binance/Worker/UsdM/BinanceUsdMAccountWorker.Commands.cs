@@ -87,6 +87,11 @@ public sealed partial class BinanceUsdMAccountWorker
             Reason = $"account {Account} has no Binance API key in this silo; nothing was sent",
             Sent = false,
         };
+        if (command is PlaceOrderListCommand list)
+        {
+            Post(BinanceVenueEvents.RejectOrderList(list, error.Message, BinanceVenueEvents.VenueCodeOf(error.Kind), VenueEventSource.Response, Now));
+            return;
+        }
         if (BinanceVenueEvents.FromFailure(error, RequestKind(command), Account, command.Instrument, command.ClientOrderId, null, Now) is { } refusal) Post(refusal);
     }
 
