@@ -62,6 +62,8 @@ public static class ProtoMapper
             Denial = order.Denial?.ToWire(),
             LastVenueError = order.LastVenueError ?? string.Empty,
             Triggered = order.Triggered,
+            OrderListId = order.OrderListId?.Value ?? string.Empty,
+            VenueOrderListId = order.VenueOrderListId ?? string.Empty,
         };
         message.Fees.AddRange(order.Fees.Select(f => new Wire.Money { Amount = WireDecimal.Format(f.Amount), Asset = f.Asset }));
         return message;

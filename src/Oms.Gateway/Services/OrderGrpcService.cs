@@ -79,6 +79,50 @@ public sealed class OrderGrpcService(
         return result.ToWire();
     }
 
+    public override async Task<Wire.SubmitOrderListResponse> SubmitOrderList(Wire.SubmitOrderListRequest request, ServerCallContext context)
+    {
+        var account = RequestReader.ReadAccount(request.AccountId);
+        var client = AuthenticationInterceptor.Demand(context, account, GatewayPermission.Trade);
+        var command = OrderListWire.ReadSubmit(request, client.Name);
+
+        var grain = await accounts.GetExistingAsync(account).ConfigureAwait(false);
+        var result = await grain.SubmitOrderListAsync(command).ConfigureAwait(false);
+        if (result.Denial is { Code: DenialCode.AccountNotFound }) throw new AccountNotFoundException(account);
+        if (result.Problems.Count > 0)
+        {
+            // The grain's venue-specific checks (id rules, ids already taken) found what the shared rules could not.
+            var violations = new RequestViolations();
+            StrategyMapping.AddProblems(result.Problems, violations);
+            violations.ThrowIfAny();
+        }
+        if (result.List is null)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, $"account '{account}' answered an order-list submit with neither a list nor a reason"));
+        }
+        return new Wire.SubmitOrderListResponse { OrderList = result.List.ToWire(), Created = result.Created };
+    }
+
+    public override async Task<Wire.OrderListCommandResponse> CancelOrderList(Wire.CancelOrderListRequest request, ServerCallContext context)
+    {
+        var account = RequestReader.ReadAccount(request.AccountId);
+        var client = AuthenticationInterceptor.Demand(context, account, GatewayPermission.Trade);
+        var listId = RequestReader.ReadClientOrderId(request.ListClientOrderId, "list_client_order_id");
+        var grain = await accounts.GetExistingAsync(account).ConfigureAwait(false);
+        var result = await grain.CancelOrderListAsync(new CancelOrderList { ListClientOrderId = listId, RequestedBy = client.Name }).ConfigureAwait(false);
+        return result.ToWire();
+    }
+
+    public override async Task<Wire.OrderList> GetOrderList(Wire.GetOrderListRequest request, ServerCallContext context)
+    {
+        var account = RequestReader.ReadAccount(request.AccountId);
+        AuthenticationInterceptor.Demand(context, account, GatewayPermission.Read);
+        var listId = RequestReader.ReadClientOrderId(request.ListClientOrderId, "list_client_order_id");
+        var grain = await accounts.GetExistingAsync(account).ConfigureAwait(false);
+        var list = await grain.GetOrderListAsync(listId).ConfigureAwait(false)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"account '{account}' has no order list '{listId}'"));
+        return list.ToWire();
+    }
+
     public override async Task<Wire.Order> GetOrder(Wire.GetOrderRequest request, ServerCallContext context)
     {
         var account = RequestReader.ReadAccount(request.AccountId);
