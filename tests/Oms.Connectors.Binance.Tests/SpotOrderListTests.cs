@@ -255,6 +255,63 @@ public sealed class SpotOrderListTests : IClassFixture<SpotOrderListTests.Fixtur
         Assert.Equal(0, worker.ReconcileFailures);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Cancelling_one_leg_cancels_the_list_and_the_answer_is_read_as_the_legs_cancel(bool overRest)
+    {
+        var connector = overRest ? _venue.RestOnlyConnector : _venue.Connector;
+        var account = overRest ? _venue.NewAccount("oco-cxr") : await _venue.NewReadyAccountAsync("oco-cx");
+        var command = SellOco(account, "cxA", "cxB", "cxL");
+        await connector.RouteAsync(command, CancellationToken.None);
+        var list = await _venue.WaitForAsync<VenueOrderListUpdate>(account, u => u.Source == VenueEventSource.Response);
+        Assert.Equal(VenueOrderListStatus.Executing, list.Status);
+        var below = list.Legs.Single(l => l.ClientOrderId == command.Below.ClientOrderId);
+
+        // Binance answers a leg's cancel with the whole list (both legs cancelled).
+        await connector.RouteAsync(new CancelOrderCommand
+        {
+            Account = account, Instrument = Bnb, ClientOrderId = below.ClientOrderId, VenueOrderId = below.VenueOrderId, CreatedAt = DateTimeOffset.UtcNow,
+        }, CancellationToken.None);
+
+        var cancelled = await _venue.WaitForAsync<VenueOrderUpdate>(account,
+            u => u.ClientOrderId == command.Below.ClientOrderId && u.Source == VenueEventSource.Response && u.Kind != VenueOrderEventKind.Accepted);
+        Assert.Equal(VenueOrderEventKind.Canceled, cancelled.Kind);
+        Assert.Equal(below.VenueOrderId, cancelled.VenueOrderId);
+        Assert.Empty(_venue.Sim.Exchange.GetOpenSpotOrders(account.Value, Symbol).Value);
+        if (!overRest)
+        {
+            // The other leg's cancel and the end of the list come on the stream.
+            await _venue.WaitForAsync<VenueOrderUpdate>(account, u => u.ClientOrderId == command.Above.ClientOrderId && u.Kind == VenueOrderEventKind.Canceled);
+            await _venue.WaitForAsync<VenueOrderListUpdate>(account, u => u.Status == VenueOrderListStatus.AllDone && u.Source == VenueEventSource.Stream);
+        }
+        Assert.DoesNotContain(_venue.Events(account).OfType<VenueOrderUpdate>(),
+            u => u.Kind is VenueOrderEventKind.OutcomeUnknown or VenueOrderEventKind.CancelRejected or VenueOrderEventKind.Rejected);
+    }
+
+    [Fact]
+    public async Task An_amend_of_a_leg_is_refused_and_the_list_stays_as_it_is()
+    {
+        var account = await _venue.NewReadyAccountAsync("oco-amd");
+        var command = SellOco(account, "amA", "amB", "amL");
+        await _venue.Connector.RouteAsync(command, CancellationToken.None);
+        var list = await _venue.WaitForAsync<VenueOrderListUpdate>(account, u => u.Source == VenueEventSource.Response);
+        var above = list.Legs.Single(l => l.ClientOrderId == command.Above.ClientOrderId);
+
+        await _venue.Connector.RouteAsync(new AmendOrderCommand
+        {
+            Account = account, Instrument = Bnb, ClientOrderId = above.ClientOrderId, VenueOrderId = above.VenueOrderId, Spec = command.Above.Spec,
+            NewLimitPrice = 625m, CreatedAt = DateTimeOffset.UtcNow,
+        }, CancellationToken.None);
+
+        var refused = await _venue.WaitForAsync<VenueOrderUpdate>(account, u => u.Kind == VenueOrderEventKind.ReplaceRejected);
+        Assert.Equal(command.Above.ClientOrderId, refused.ClientOrderId);
+        Assert.Contains($"leg of Binance spot order list {list.VenueListId}", refused.Reason);
+        var open = _venue.Sim.Exchange.GetOpenSpotOrders(account.Value, Symbol).Value;
+        Assert.Equal(2, open.Count);
+        Assert.DoesNotContain(_venue.Requests(account), r => r.Operation is "order.cancelReplace" or "order.amend.keepPriority" or "order.cancel");
+    }
+
     [Fact]
     public async Task Usdm_has_no_order_lists_so_both_legs_are_rejected_saying_so()
     {
@@ -357,6 +414,25 @@ public sealed class SpotOrderListTests : IClassFixture<SpotOrderListTests.Fixtur
         Assert.Null(request);
         Assert.NotNull(problem);
         Assert.Contains(expected, problem);
+    }
+
+    [Fact]
+    public void A_cancel_answered_with_the_order_list_yields_the_report_of_the_leg_asked_for()
+    {
+        var json = Support.Samples.Property("spot-ws-api/order_cancel_response_orderList.json", "result");
+        var symbols = new Symbols.BinanceSymbolMapper(BinanceApi.Spot);
+
+        var byClientId = WebSocket.SpotCancelResponses.Parse(json, symbols, new ClientOrderId("Tnu2IP0J5Y4mxw3IATBfmW"), null);
+        var byOrderId = WebSocket.SpotCancelResponses.Parse(json, symbols, null, 12569099453);
+
+        Assert.Equal(new ClientOrderId("Tnu2IP0J5Y4mxw3IATBfmW"), byClientId.ClientOrderId);
+        Assert.Equal(new VenueOrderId("12569099454"), byClientId.VenueOrderId);
+        Assert.Equal(OrderStatus.Canceled, byClientId.Status);
+        Assert.Equal(19431L, byClientId.OrderListId);
+        Assert.Equal(new ClientOrderId("bX5wROblo6YeDwa9iTLeyY"), byOrderId.ClientOrderId);
+        var events = byClientId.ToEvents(new AccountId("acc"), VenueEventSource.Response, DateTimeOffset.UnixEpoch);
+        Assert.Equal(VenueOrderEventKind.Canceled, Assert.IsType<VenueOrderUpdate>(Assert.Single(events)).Kind);
+        Assert.Throws<BinanceProtocolException>(() => WebSocket.SpotCancelResponses.Parse(json, symbols, new ClientOrderId("someoneElse"), null));
     }
 
     [Theory]

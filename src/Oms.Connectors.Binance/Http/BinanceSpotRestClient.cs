@@ -93,7 +93,8 @@ public sealed class BinanceSpotRestClient : MarketData.IBinanceDepthSource
         if (!TrySymbol(instrument, operation, out var symbol, out var invalid)) return ValueTask.FromResult<BinanceResult<OrderReport>>(invalid);
         var call = new RestCall(HttpMethod.Delete, "/api/v3/order", SpotRequests.Cancel(symbol, clientOrderId, venueOrderId), RestSecurity.Signed,
             SpotEndpointCosts.CancelOrder, RatePriority.RiskReducing, "order.cancel", operation, ReadOnly: false);
-        return _transport.SendAsync(call, ParseOrder, null, cancellationToken);
+        // Cancelling a leg of an order list cancels the list, and the answer is the list: the leg's report is taken from it.
+        return _transport.SendAsync(call, body => WebSocket.SpotCancelResponses.Parse(body.Span, _context.Symbols, clientOrderId, null), null, cancellationToken);
     }
 
     /// <summary>Cancels <paramref name="cancelClientOrderId"/> and places <paramref name="spec"/> as <paramref name="newClientOrderId"/> in one call.</summary>
@@ -143,7 +144,7 @@ public sealed class BinanceSpotRestClient : MarketData.IBinanceDepthSource
         if (!TrySymbol(instrument, operation, out var symbol, out var invalid)) return ValueTask.FromResult<BinanceResult<OrderReport>>(invalid);
         var call = new RestCall(HttpMethod.Delete, "/api/v3/order", SpotRequests.CancelById(symbol, orderId), RestSecurity.Signed,
             SpotEndpointCosts.CancelOrder, RatePriority.RiskReducing, "order.cancel", operation, ReadOnly: false);
-        return _transport.SendAsync(call, ParseOrder, null, cancellationToken);
+        return _transport.SendAsync(call, body => WebSocket.SpotCancelResponses.Parse(body.Span, _context.Symbols, null, orderId), null, cancellationToken);
     }
 
     /// <summary>Queries an order by venue order id, else by the client order id as the venue holds it.</summary>

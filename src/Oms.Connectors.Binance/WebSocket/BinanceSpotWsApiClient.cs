@@ -47,7 +47,7 @@ public sealed class BinanceSpotWsApiClient
         if (!TrySymbol(instrument, operation, out var symbol, out var invalid)) return Failed<OrderReport>(invalid);
         var call = new WsCall("order.cancel", SpotRequests.Cancel(symbol, clientOrderId, venueOrderId), WsSecurity.Signed, SpotEndpointCosts.CancelOrder,
             RatePriority.RiskReducing, operation, ReadOnly: false);
-        return _pool.SendAsync(call, ParseOrder, null, cancellationToken);
+        return _pool.SendAsync(call, result => SpotCancelResponses.Parse(result, _context.Symbols, clientOrderId, null), null, cancellationToken);
     }
 
     /// <summary><c>order.cancelReplace</c>; 400/409 answers with leg details come back as a successful <see cref="CancelReplaceReport"/>.</summary>
@@ -95,7 +95,7 @@ public sealed class BinanceSpotWsApiClient
         if (!TrySymbol(instrument, operation, out var symbol, out var invalid)) return Failed<OrderReport>(invalid);
         var call = new WsCall("order.cancel", SpotRequests.CancelById(symbol, orderId), WsSecurity.Signed, SpotEndpointCosts.CancelOrder,
             RatePriority.RiskReducing, operation, ReadOnly: false);
-        return _pool.SendAsync(call, ParseOrder, null, cancellationToken);
+        return _pool.SendAsync(call, result => SpotCancelResponses.Parse(result, _context.Symbols, null, orderId), null, cancellationToken);
     }
 
     /// <summary><c>order.status</c> by venue order id, else by the client order id as the venue holds it.</summary>
@@ -170,6 +170,28 @@ public sealed class BinanceSpotWsApiClient
     };
 
     private static ValueTask<BinanceResult<T>> Failed<T>(BinanceError error) => ValueTask.FromResult(BinanceResult<T>.Fail(error));
+}
+
+/// <summary>
+/// Reads a spot <c>order.cancel</c> answer. Cancelling a leg of an order list (OCO) cancels the whole list, and Binance
+/// then answers with the list (<c>orderListId</c>, <c>contingencyType</c>, <c>orders</c>, <c>orderReports</c>) instead of
+/// the order: the report of the leg that was asked for is returned (the other leg's cancel and the list's end follow on
+/// the user-data stream as for any list).
+/// </summary>
+internal static class SpotCancelResponses
+{
+    public static OrderReport Parse(ReadOnlySpan<byte> json, Symbols.BinanceSymbolMapper symbols, ClientOrderId? clientOrderId, long? orderId)
+    {
+        if (json.IndexOf("\"contingencyType\""u8) < 0) return SpotOrderParser.ParseOrder(json, symbols);
+        var list = SpotOrderParser.ParseOrderList(json, symbols);
+        if (list.OrderReports.Count == 0)
+            throw new BinanceProtocolException($"the cancel answer for order list {list.OrderListId} has no order reports");
+        var wantedId = orderId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return list.OrderReports.FirstOrDefault(r => clientOrderId is { } id && r.ClientOrderId == id)
+            ?? list.OrderReports.FirstOrDefault(r => wantedId is not null && r.VenueOrderId.Value == wantedId)
+            ?? throw new BinanceProtocolException(
+                $"the cancel answer for order list {list.OrderListId} does not report the order asked for ({clientOrderId?.Value ?? wantedId})");
+    }
 }
 
 /// <summary>Receives one account's parsed spot user-data stream. Called on a receive loop: hand the events on, do not block.</summary>
