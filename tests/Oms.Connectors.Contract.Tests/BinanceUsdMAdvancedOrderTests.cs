@@ -77,7 +77,8 @@ public sealed class BinanceUsdMAdvancedOrderTests(UsdMAdvancedOrderFixture oms, 
         var done = await WaitStrategyAsync(account, "brstop", s => s.Status == Wire.StrategyStatus.Completed, "completed");
         Assert.Equal([Wire.OrderStatus.Filled, Wire.OrderStatus.Filled, Wire.OrderStatus.Canceled], done.Children.Select(c => c.Order.Status));
         Assert.Equal(0m, Dec(done.OpenQuantity));
-        Assert.Contains(stream.Reports, r => r.Order.ClientOrderId == stop.ClientOrderId && r.ExecutionType == Wire.ExecutionType.Triggered);
+        // The report stream may trail the strategy (it reads the account, the stream is pushed): wait for it.
+        await stream.WaitForAsync(r => r.Order.ClientOrderId == stop.ClientOrderId && r.ExecutionType == Wire.ExecutionType.Triggered);
 
         var algos = AllAlgos(account);
         var firedStop = algos.Single(a => a.ClientAlgoId == stop.ClientOrderId);
@@ -149,6 +150,42 @@ public sealed class BinanceUsdMAdvancedOrderTests(UsdMAdvancedOrderFixture oms, 
     }
 
     [Fact]
+    public async Task Cancelling_a_bracket_whose_stop_limit_triggered_cancels_the_engine_order_the_trigger_placed()
+    {
+        var account = await NewFuturesAccountAsync("fbrsl");
+        await SetPriceAsync(Start);
+        using var stream = new ExecutionReportReader(_orders, oms.Auth(), account.Value, fromSequence: 1);
+        var stopLimit = new Wire.ProtectiveLeg { Type = Wire.OrderType.StopLimit, StopPrice = "64350.0", LimitPrice = "64300.0" };
+        var submitted = await _advanced.SubmitBracketAsync(Bracket(account, "brsl", MarketEntry("0.010"), stopLimit, TakeProfitLeg(65650.0m)), oms.Auth());
+        Assert.True(submitted.Created, submitted.ToString());
+        await WaitStrategyAsync(account, "brsl", s => s.Children.Count == 3 && s.Children.All(c => c.Order?.Status is Wire.OrderStatus.New or Wire.OrderStatus.Filled),
+            "the entry filled and both legs accepted");
+        var placed = OpenAlgos(account).Single(a => a.ClientAlgoId == "brsl-sl-1");
+        Assert.Equal((Sim.FuturesOrderType.Stop, 64350.0m, 64300.0m, true), (placed.OrderType, placed.TriggerPrice, placed.Price, placed.ReduceOnly));
+
+        // The market gaps below the limit: the stop triggers and its LIMIT sell rests on the engine, unfilled.
+        await SetPriceAsync(64000.0m);
+        await stream.WaitForAsync(r => r.Order.ClientOrderId == "brsl-sl-1" && r.ExecutionType == Wire.ExecutionType.Triggered);
+        var resting = Engine(Exchange.GetOpenFuturesOrders(account.Value, Symbol)).Single();
+        Assert.Equal(("brsl-sl-1", Sim.FuturesOrderType.Limit, 64300.0m, true), (resting.ClientOrderId, resting.Type, resting.Price, resting.ReduceOnly));
+        Assert.Equal(Wire.OrderStatus.New, (await GetOrderAsync(account, "brsl-sl-1")).Status);
+
+        // Cancelling the strategy cancels that engine order (the OMS order still carries the algo order's id).
+        var cancel = await _advanced.CancelStrategyAsync(new Wire.CancelStrategyRequest { AccountId = account.Value, StrategyId = "brsl" }, oms.Auth());
+        Assert.True(cancel.Accepted, cancel.ToString());
+        var cancelled = await WaitStrategyAsync(account, "brsl", s => s.Status == Wire.StrategyStatus.Cancelled, "cancelled");
+        Assert.Equal([Wire.OrderStatus.Filled, Wire.OrderStatus.Canceled, Wire.OrderStatus.Canceled], cancelled.Children.Select(c => c.Order.Status));
+        Assert.Empty(Engine(Exchange.GetOpenFuturesOrders(account.Value, Symbol)));
+        Assert.Empty(OpenAlgos(account));
+        Assert.Equal(Sim.OrderStatus.Canceled, VenueOrders(account).Single(o => o.OrderId == resting.OrderId).Status);
+        Assert.Contains("no longer protected", cancelled.Reason, StringComparison.Ordinal);
+
+        // Flat again by hand; the OMS equals the venue.
+        await MarketAsync(stream, account, Wire.OrderSide.Sell, "0.010");
+        await AssertOmsEqualsVenueAsync(account, stream);
+    }
+
+    [Fact]
     public async Task A_native_trailing_stop_follows_a_price_path_triggers_and_fills_through_algo_updates()
     {
         var account = await NewFuturesAccountAsync("ftrail");
@@ -188,6 +225,7 @@ public sealed class BinanceUsdMAdvancedOrderTests(UsdMAdvancedOrderFixture oms, 
         await SetPriceAsync(65500.0m);
         var done = await WaitStrategyAsync(account, "trail", s => s.Status == Wire.StrategyStatus.Completed, "completed");
         Assert.Equal(0.010m, Dec(done.FilledQuantity));
+        await stream.WaitForAsync(r => r.Order.ClientOrderId == id && r.Order.Status == Wire.OrderStatus.Filled);
         var reports = stream.Reports.Where(r => r.Order.ClientOrderId == id).Select(r => r.ExecutionType).ToList();
         Assert.Equal(Wire.ExecutionType.Accepted, reports.First(t => t is not (Wire.ExecutionType.Submitted)));
         var triggeredAt = reports.IndexOf(Wire.ExecutionType.Triggered);
@@ -234,8 +272,11 @@ public sealed class BinanceUsdMAdvancedOrderTests(UsdMAdvancedOrderFixture oms, 
             Assert.NotEmpty(stopFills);
             // The fill that completed the stop is the last one delivered: it is what left nothing to protect.
             var delivered = stopFills.Max(f => f.Value.Timestamp);
-            var cancelSent = oms.Probes.VenueCalls.Where(c => c.Operation == "algoOrder.cancel" && c.ClientOrderId == targetId).Min(c => c.Timestamp);
-            var applied = oms.Probes.FillsCounted.Where(f => f.Account == account.Value && f.Timestamp >= delivered).Min(f => f.Timestamp);
+            // The cancel's span ends when the venue answered, which may be after the stream reported the cancel.
+            var cancelSent = await ProbeAsync(() => oms.Probes.VenueCalls.Where(c => c.Operation == "algoOrder.cancel" && c.ClientOrderId == targetId).Select(c => (long?)c.Timestamp).Min(),
+                $"the algoOrder.cancel span of {targetId}");
+            var applied = await ProbeAsync(() => oms.Probes.FillsCounted.Where(f => f.Account == account.Value && f.Timestamp >= delivered).Select(f => (long?)f.Timestamp).Min(),
+                $"the oms.fills count of {stopId}'s fill");
             var entryFills = oms.Probes.FillsDelivered.Where(f => f.Value.Order.Value == $"{strategy}-en-1").ToList();
             if (i < warmup) continue;
             reaction.Add(LatencyProbes.Ms(delivered, cancelSent));
@@ -442,6 +483,13 @@ public sealed class BinanceUsdMAdvancedOrderTests(UsdMAdvancedOrderFixture oms, 
         T? value = null;
         await WaitUntilAsync(async () => (value = await probe()) is not null, what);
         return value!;
+    }
+
+    private static async Task<long> ProbeAsync(Func<long?> probe, string what)
+    {
+        long? value = null;
+        await WaitUntilAsync(() => Task.FromResult((value = probe()) is not null), what);
+        return value!.Value;
     }
 
     private static string Summary(List<double> samples) =>

@@ -166,9 +166,34 @@ public sealed partial class BinanceUsdMAccountWorker
             Post(cancelled.ToEvent(Account, Now));
             return;
         }
+        if (algo.ErrorKind == VenueErrorKind.UnknownOrder && await CancelTriggeredAsync(sessions, command, stop).ConfigureAwait(false)) return;
         OnFailure(command, VenueRequestKind.Cancel, algo.Error!, command.VenueOrderId);
         // Not open at the venue: filled, triggered, already cancelled, or never placed. The order's real state settles it.
         if (algo.ErrorKind == VenueErrorKind.UnknownOrder) EnqueueQuery(command);
+    }
+
+    /// <summary>
+    /// An algo order no longer open on the Algo Service may have triggered: the engine order it placed (a STOP or
+    /// TAKE_PROFIT limit resting on the book) keeps the OMS order alive and is what the cancel is for. Found by client
+    /// order id (through the algo order's <c>actualOrderId</c>) and cancelled on the engine by its id. False when no
+    /// such order is open (the caller reports the algo service's answer).
+    /// </summary>
+    private async Task<bool> CancelTriggeredAsync(BinanceUsdMSessions sessions, CancelOrderCommand command, CancellationToken stop)
+    {
+        var found = await FindAsync(sessions, command.Instrument, command.ClientOrderId, stop).ConfigureAwait(false);
+        if (!found.TryGetValue(out var state) || state.Order is not { Status: OrderStatus.New or OrderStatus.PartiallyFilled } engine) return false;
+        var result = await SendWithClockRetryAsync(sessions,
+            ws => ws.CancelOrderAsync(command.Instrument, command.ClientOrderId, engine.VenueOrderId, stop),
+            rest => rest.CancelOrderAsync(command.Instrument, command.ClientOrderId, engine.VenueOrderId, stop), stop).ConfigureAwait(false);
+        if (result.TryGetValue(out var report))
+        {
+            _shared.Metrics.Command(Venue, "cancel", "ok");
+            Post((report with { ClientOrderId = command.ClientOrderId }).ToEvents(Account, VenueEventSource.Response, Now));
+            return true;
+        }
+        OnFailure(command, VenueRequestKind.Cancel, result.Error!, engine.VenueOrderId);
+        if (result.ErrorKind == VenueErrorKind.UnknownOrder) EnqueueQuery(command);
+        return true;
     }
 
     /// <summary>
