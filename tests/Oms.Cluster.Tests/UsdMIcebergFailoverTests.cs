@@ -17,9 +17,10 @@ namespace Oms.Cluster.Tests;
 /// one PostgreSQL database with the real Binance USD-M connector against a simulator hosted by this test process. An
 /// outside trader takes the visible slice in clips. Half-way, with a slice partly filled, the silo that holds the
 /// account grain, its USD-M worker (sessions, listenKey stream) and the iceberg's strategy grain is killed (SIGKILL);
-/// the rest of that slice fills while no silo listens. The survivors must take the account, its stream and the iceberg
-/// over; the iceberg ends with exactly its quantity filled, the venue never shows two slices, and the OMS's orders,
-/// fills (each trade id once), position and wallet equal the simulator's exactly.
+/// the rest of that slice fills while no silo listens. Later the silo the iceberg moved to is killed in turn (with the
+/// stream when it moved there too), leaving one silo. The survivors must take the account, its stream and the iceberg
+/// over each time; the iceberg ends with exactly its quantity filled, the venue never shows two slices, and the OMS's
+/// orders, fills (each trade id once), position and wallet equal the simulator's exactly.
 /// </summary>
 public sealed class UsdMIcebergFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -383,7 +384,7 @@ public sealed class UsdMIcebergFailoverTests(ITestOutputHelper output) : IAsyncL
             differences.Add($"OMS order {mine.ClientOrderId} ({mine.Status}) is unknown to the venue");
         }
 
-        // Fills: the execution-report stream, read through another silo, holds each venue trade exactly once.
+        // Fills: the execution-report stream holds each venue trade exactly once.
         var info = await accountService.GetAccountAsync(new Wire.GetAccountRequest { AccountId = account }, settings.Call());
         var reports = await ReadAllReportsAsync(new Wire.OrderService.OrderServiceClient(other.Channel), info.LastSequence);
         if (!reports.Select(r => r.Sequence).SequenceEqual(Enumerable.Range(1, (int)info.LastSequence).Select(i => (long)i)))
