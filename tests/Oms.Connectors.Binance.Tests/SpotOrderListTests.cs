@@ -197,6 +197,7 @@ public sealed class SpotOrderListTests : IClassFixture<SpotOrderListTests.Fixtur
         var list = await _venue.WaitForAsync<VenueOrderListUpdate>(account, u => u.Source == VenueEventSource.Reconciliation);
         Assert.Equal(VenueOrderListStatus.Executing, list.Status);
         Assert.False(string.IsNullOrEmpty(list.VenueListId));
+        Assert.Equal(2, list.Legs.Count);
         var events = _venue.Events(account);
         Assert.DoesNotContain(events.OfType<VenueOrderUpdate>(), u => u.Kind is VenueOrderEventKind.Rejected or VenueOrderEventKind.NotFound);
         Assert.DoesNotContain(events.OfType<VenueOrderListUpdate>(), u => u.Status == VenueOrderListStatus.Rejected);
@@ -252,7 +253,26 @@ public sealed class SpotOrderListTests : IClassFixture<SpotOrderListTests.Fixtur
             Assert.Equal(0m, update.CumulativeFilledQuantity);
         }
         Assert.Equal(2, found.Length);
+        var listState = Assert.Single(_venue.Events(account).OfType<VenueOrderListUpdate>(), u => u.Source == VenueEventSource.Reconciliation);
+        Assert.Equal(VenueOrderListStatus.Executing, listState.Status);
+        Assert.Equal(list.VenueListId, listState.VenueListId);
+
+        // The list ends (the above leg fills, the stop expires); an OMS that still holds both legs open is brought in line.
+        Assert.True(_venue.Sim.Exchange.PlaceSpotOrder(_venue.Counterparty, new SimOrderRequest
+        {
+            Symbol = Symbol, Side = SimSide.Buy, Type = SimOrderType.Limit, TimeInForce = SimTimeInForce.Ioc, Price = 620m, Quantity = 1m,
+        }).IsSuccess);
+        await _venue.WaitForAsync<VenueOrderListUpdate>(account, u => u.Status == VenueOrderListStatus.AllDone && u.Source == VenueEventSource.Stream);
+        before = worker.Reconciliations;
+        worker.RequestReconcile("test: ended order list");
+        for (var i = 0; i < 600 && worker.Reconciliations == before; i++) await Task.Delay(25);
+        Assert.True(worker.Reconciliations > before, "the second reconciliation did not complete");
+        var after = _venue.Events(account).Where(e => e.Source == VenueEventSource.Reconciliation).ToArray();
+        Assert.Contains(after.OfType<VenueOrderUpdate>(), u => u.ClientOrderId == command.Below.ClientOrderId && u.Kind == VenueOrderEventKind.Expired);
+        Assert.Contains(after.OfType<VenueFill>(), f => f.Fill.ClientOrderId == command.Above.ClientOrderId && f.Fill.Quantity == 1m);
+        Assert.Contains(after.OfType<VenueOrderListUpdate>(), u => u.Status == VenueOrderListStatus.AllDone && u.VenueListId == list.VenueListId);
         Assert.Equal(0, worker.ReconcileFailures);
+        Assert.Empty(_venue.Sim.Exchange.GetOpenSpotOrders(account.Value, Symbol).Value);
     }
 
     [Theory]
@@ -566,7 +586,13 @@ public sealed class SpotOrderListTests : IClassFixture<SpotOrderListTests.Fixtur
         /// <summary>A new simulator account (same id as the OMS account) with an Ed25519 key the connectors are given.</summary>
         public AccountId NewAccount(string prefix)
         {
-            // Every scenario starts at a last price of 600 (a fill moves it).
+            // Every scenario starts at a last price of 600 (a fill moves it) with an empty book (earlier scenarios' lists
+            // would otherwise be first in line at the same prices).
+            foreach (var earlier in _keys.Keys)
+            {
+                if (Sim.Exchange.GetOpenSpotOrders(earlier.Value, Symbol) is { IsSuccess: true, Value.Count: > 0 })
+                    Check(Sim.Exchange.CancelAllSpotOrders(earlier.Value, Symbol));
+            }
             Check(Sim.Exchange.SetPrice(MarketKind.Spot, Symbol, 600m));
             var account = new AccountId($"{prefix}-{Guid.NewGuid().ToString("N")[..8]}");
             var seed = RandomNumberGenerator.GetBytes(32);
@@ -612,6 +638,11 @@ public sealed class SpotOrderListTests : IClassFixture<SpotOrderListTests.Fixtur
         }
 
         private static void Check(Oms.Simulator.Engine.EngineResult result)
+        {
+            if (!result.IsSuccess) throw new InvalidOperationException($"simulator: {result.Error}");
+        }
+
+        private static void Check<T>(Oms.Simulator.Engine.EngineResult<T> result)
         {
             if (!result.IsSuccess) throw new InvalidOperationException($"simulator: {result.Error}");
         }

@@ -226,6 +226,15 @@ public sealed class BinanceSpotRestClient : MarketData.IBinanceDepthSource
         return _transport.SendAsync(call, body => SpotOrderParser.ParseOrderList(body.Span, _context.Symbols), null, cancellationToken);
     }
 
+    /// <summary>Queries an order list by venue list id, else by the list's client id (weight 4, as an order query). An unknown list is <see cref="VenueErrorKind.UnknownOrder"/>.</summary>
+    public ValueTask<BinanceResult<OrderListReport>> QueryOrderListAsync(long? orderListId, ClientOrderId? listClientOrderId = null, CancellationToken cancellationToken = default)
+    {
+        var operation = $"query order list {(orderListId is { } id ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : listClientOrderId?.Value)} on Binance spot";
+        var call = new RestCall(HttpMethod.Get, "/api/v3/orderList", SpotRequests.QueryOrderList(orderListId, listClientOrderId), RestSecurity.Signed,
+            SpotEndpointCosts.QueryOrder, RatePriority.RiskReducing, "orderList.status", operation, ReadOnly: true);
+        return _transport.SendAsync(call, body => SpotOrderParser.ParseOrderList(body.Span, _context.Symbols), null, cancellationToken);
+    }
+
     /// <summary>Applies <c>exchangeInfo</c> rate limits to a budget.</summary>
     public static void ApplyRateLimits(IRateBudget budget, IReadOnlyList<VenueRateLimit> limits)
     {

@@ -346,6 +346,14 @@ internal static class SpotRequests
         return null;
     }
 
+    /// <summary><c>orderList.status</c> / <c>GET /api/v3/orderList</c> by venue list id, else by the list's client id (no symbol: list ids are account-wide).</summary>
+    public static BinanceParameters QueryOrderList(long? orderListId, ClientOrderId? listClientOrderId)
+    {
+        var parameters = new BinanceParameters(2);
+        if (orderListId is { } id) return parameters.Add("orderListId", id);
+        return parameters.Add("origClientOrderId", (listClientOrderId ?? throw new ArgumentNullException(nameof(listClientOrderId))).Value);
+    }
+
     /// <summary><c>orderList.place.oco</c> / <c>POST /api/v3/orderList/oco</c>.</summary>
     public static string? TryBuildOco(string symbol, SpotOcoRequest request, SpotOrderResponseType responseType, out BinanceParameters parameters)
     {

@@ -148,6 +148,15 @@ public sealed class BinanceSpotWsApiClient
         return _pool.SendAsync(call, result => SpotOrderParser.ParseOrderList(result, _context.Symbols), null, cancellationToken);
     }
 
+    /// <summary><c>orderList.status</c> by venue list id, else by the list's client id (weight 4, as <c>order.status</c>). An unknown list is <see cref="VenueErrorKind.UnknownOrder"/>.</summary>
+    public ValueTask<BinanceResult<OrderListReport>> QueryOrderListAsync(long? orderListId, ClientOrderId? listClientOrderId = null, CancellationToken cancellationToken = default)
+    {
+        var operation = $"query order list {(orderListId is { } id ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : listClientOrderId?.Value)} on Binance spot";
+        var call = new WsCall("orderList.status", SpotRequests.QueryOrderList(orderListId, listClientOrderId), WsSecurity.Signed, SpotEndpointCosts.QueryOrder,
+            RatePriority.RiskReducing, operation, ReadOnly: true);
+        return _pool.SendAsync(call, result => SpotOrderParser.ParseOrderList(result, _context.Symbols), null, cancellationToken);
+    }
+
     private OrderReport ParseOrder(ReadOnlySpan<byte> result) => SpotOrderParser.ParseOrder(result, _context.Symbols);
 
     private bool TrySymbol(InstrumentId instrument, string operation, out string symbol, out BinanceError error)

@@ -617,8 +617,16 @@ public sealed partial class BinanceSpotAccountWorker
             Post((fills is null ? report : report with { Fills = fills }).ToEvents(Account, VenueEventSource.Reconciliation, Now));
             if (_listLegs.TryRemove(command.ClientOrderId, out var listOfLeg) && report.OrderListId is { } orderListId)
             {
-                // A leg of an order list whose placement had an unknown outcome: the list exists at the venue.
-                Post(ListUpdateOfLeg(listOfLeg, report, orderListId));
+                // A leg of an order list whose placement had an unknown outcome: the list exists at the venue. Its
+                // state is read once (the other leg's follow-up then only settles that leg).
+                _listLegs.TryRemove(listOfLeg.Above.ClientOrderId, out _);
+                _listLegs.TryRemove(listOfLeg.Below.ClientOrderId, out _);
+                var listState = await SendAsync(sessions,
+                    ws => ws.QueryOrderListAsync(orderListId, null, stop),
+                    rest => rest.QueryOrderListAsync(orderListId, null, stop)).ConfigureAwait(false);
+                Post(listState.TryGetValue(out var found) && BinanceVenueEvents.FromOrderList(found, Account, VenueEventSource.Reconciliation) is { } read
+                    ? read
+                    : ListUpdateOfLeg(listOfLeg, report, orderListId));
             }
             var open = report.Status is OrderStatus.New or OrderStatus.PartiallyFilled or OrderStatus.PendingNew;
             if (followUp?.Original is CancelOrderCommand cancel && open && followUp.Attempt < RetrySchedule.UnknownOutcome.Attempts)

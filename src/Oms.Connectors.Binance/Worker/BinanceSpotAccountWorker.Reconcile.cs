@@ -147,6 +147,19 @@ public sealed partial class BinanceSpotAccountWorker
         {
             events.Add(new VenueFill { Account = Account, Timestamp = fill.Timestamp, Source = VenueEventSource.Reconciliation, Fill = fill });
         }
+        // Order lists (OCO) the reported orders are legs of: their list-level state, after the legs' own events.
+        foreach (var orderListId in reports.Where(r => r.OrderListId is not null).Select(r => r.OrderListId!.Value).Distinct())
+        {
+            var list = await SendAsync(sessions, ws => ws.QueryOrderListAsync(orderListId, null, stop), rest => rest.QueryOrderListAsync(orderListId, null, stop))
+                .ConfigureAwait(false);
+            if (!list.TryGetValue(out var state))
+            {
+                // The legs' own states are what matter for orders, fills and balances; the list's follows on the stream.
+                _logger.LogWarning("Account {Account}: reading order list {List} during reconciliation failed: {Message}", Account, orderListId, list.Error!.Message);
+                continue;
+            }
+            if (BinanceVenueEvents.FromOrderList(state, Account, VenueEventSource.Reconciliation) is { } update) events.Add(update);
+        }
         foreach (var order in notFound)
         {
             events.Add(new VenueOrderUpdate
