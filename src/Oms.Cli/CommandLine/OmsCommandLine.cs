@@ -19,6 +19,7 @@ internal static class OmsCommandLine
         globals.AddTo(root);
         foreach (var command in AccountCommands.Create(runner)) root.Subcommands.Add(command);
         foreach (var command in OrderCommands.Create(runner)) root.Subcommands.Add(command);
+        root.Subcommands.Add(OrderListCommands.Create(runner));
         root.Subcommands.Add(RiskCommands.Create(runner));
         root.Subcommands.Add(WatchCommand.Create(runner));
         root.Subcommands.Add(SecretsCommands.Create(runner));

@@ -328,6 +328,7 @@ internal static class OrderCommands
             ("Average price", o.AveragePrice),
             ("Fees", o.Fees.Count == 0 ? null : string.Join(", ", o.Fees.Select(f => $"{f.Amount} {f.Asset}"))),
             ("Strategy tag", o.StrategyTag),
+            ("Order list", o.OrderListId),
             ("Denial", o.Denial?.ToString()),
             ("Venue error", o.LastVenueError),
             ("Created", Tables.Time(o.CreatedAt)),

@@ -85,7 +85,8 @@ internal sealed record OrderView(
     DateTimeOffset? UpdatedAt,
     DenialView? Denial,
     string? LastVenueError,
-    bool Triggered)
+    bool Triggered,
+    string? OrderListId = null)
 {
     public static OrderView From(Wire.Order o)
     {
@@ -98,7 +99,8 @@ internal sealed record OrderView(
             Views.Dec(spec.TrailingPercent), Views.Dec(spec.ActivationPrice), Views.Text(spec.StrategyTag),
             Views.Dec(o.FilledQuantity), Views.Dec(o.LeavesQuantity), Views.Dec(o.AveragePrice),
             o.Fees.Select(f => new MoneyView(f.Amount, f.Asset)).ToList(),
-            Views.Time(o.CreatedAt), Views.Time(o.UpdatedAt), DenialView.From(o.Denial), Views.Text(o.LastVenueError), o.Triggered);
+            Views.Time(o.CreatedAt), Views.Time(o.UpdatedAt), DenialView.From(o.Denial), Views.Text(o.LastVenueError), o.Triggered,
+            Views.Text(o.OrderListId));
     }
 }
 
