@@ -149,6 +149,36 @@ public sealed class OrderListTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_archived_list_whose_legs_have_ids_of_their_own_is_still_found()
+    {
+        var accountId = TestAccounts.New("oco-own-ids");
+        var account = await _grains.Provision(accountId);
+        var command = SellOco("oco-own-1") with
+        {
+            Above = SellOco().Above with { ClientOrderId = new ClientOrderId("own-tp") },
+            Below = SellOco().Below with { ClientOrderId = new ClientOrderId("own-sl") },
+        };
+        var list = (await account.SubmitOrderListAsync(command)).List!;
+        await _venue.Send(accountId,
+            VenueDriver.Update(accountId, list.Above, VenueOrderEventKind.Rejected, reason: "-2010"),
+            VenueDriver.Update(accountId, list.Below, VenueOrderEventKind.Rejected, reason: "-2010"));
+        await Eventually.Until<IReadOnlyList<OrderRecord>>(() => TestEnvironment.Journal.FindOrdersAsync(accountId, [list.Above.ClientOrderId, list.Below.ClientOrderId]).AsTask(),
+            found => found.Count == 2, "both legs archived");
+        await Eventually.Until(async () => (await account.GetInfoAsync()).OpenOrderCount, c => c == 0, "no open legs");
+
+        var read = await account.GetOrderListAsync(new ClientOrderId("oco-own-1"));
+        var again = await account.SubmitOrderListAsync(command);
+
+        Assert.NotNull(read);
+        Assert.Equal(OrderListStatus.Rejected, read.Status);
+        Assert.Equal("own-tp", read.Above.ClientOrderId.Value);
+        Assert.Equal("own-sl", read.Below.ClientOrderId.Value);
+        Assert.False(again.Created);
+        Assert.Equal(OrderListStatus.Rejected, again.List!.Status);
+        Assert.Single(TestEnvironment.Venue.Commands<PlaceOrderListCommand>(accountId));
+    }
+
+    [Fact]
     public async Task When_one_leg_fills_the_venue_expires_the_other_and_the_list_is_done()
     {
         var (accountId, account, live) = await LiveList("oco-fill");

@@ -198,10 +198,27 @@ public sealed partial class AccountGrain
         var above = OrderListValidation.DerivedLegId(listClientOrderId, OrderListLegPosition.Above);
         var below = OrderListValidation.DerivedLegId(listClientOrderId, OrderListLegPosition.Below);
         var archived = await FindArchivedLegsAsync(above, below);
-        return archived.Count == 2 && archived.All(r => r.OrderListId == listClientOrderId)
-            ? ArchivedListSnapshot(listClientOrderId, archived, above)
-            : null;
+        if (archived.Count == 2 && archived.All(r => r.OrderListId == listClientOrderId)) return ArchivedListSnapshot(listClientOrderId, archived, above);
+
+        // Legs with ids of their own: the most recent closed orders name their list.
+        IReadOnlyList<OrderRecord> recent;
+        try
+        {
+            recent = await _journal.ListOrdersAsync(_account, null, ArchivedListSearchDepth);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException($"account {_account} could not search its closed orders for order list {listClientOrderId}: {ex.Message}", ex);
+        }
+        var legs = recent.Where(r => r.OrderListId == listClientOrderId).Take(2).ToList();
+        if (legs.Count != 2) return null;
+        // The above leg is the one priced higher (stop, else limit) - the pair's defining relation.
+        var aboveLeg = legs.MaxBy(r => r.Order.Spec.StopPrice ?? r.Order.LimitPrice ?? 0m)!;
+        return ArchivedListSnapshot(listClientOrderId, legs, aboveLeg.Order.ClientOrderId);
     }
+
+    /// <summary>How many of the newest closed orders a read of an archived list with own leg ids searches.</summary>
+    private const int ArchivedListSearchDepth = 1000;
 
     // ------------------------------------------------------------------ venue events
 
