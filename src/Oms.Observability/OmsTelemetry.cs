@@ -79,6 +79,8 @@ public static class OmsTelemetry
         public const string AccountExposureGross = "oms.account.exposure.gross";
         public const string AccountExposureNet = "oms.account.exposure.net";
         public const string AccountTradingState = "oms.account.trading_state";
+        public const string AccountMarginAlerts = "oms.account.margin_alerts";
+        public const string PositionCorrections = "oms.position.corrections";
     }
 
     /// <summary>Values of the <see cref="Tags.Outcome"/> tag of <see cref="Names.Orders"/>.</summary>
@@ -90,6 +92,17 @@ public static class OmsTelemetry
         public const string Denied = "denied";
         /// <summary>Passed the checks but the router would not queue it (no connector, venue unavailable).</summary>
         public const string Refused = "refused";
+    }
+
+    /// <summary>Values of the <see cref="Tags.Outcome"/> tag of <see cref="Names.AccountMarginAlerts"/>.</summary>
+    public static class MarginAlertOutcomes
+    {
+        /// <summary>The margin ratio reached the configured alert threshold.</summary>
+        public const string ThresholdCrossed = "threshold_crossed";
+        /// <summary>The margin ratio fell back below the threshold less its hysteresis.</summary>
+        public const string Recovered = "recovered";
+        /// <summary>The venue sent a margin call.</summary>
+        public const string VenueMarginCall = "venue_margin_call";
     }
 
     /// <summary>
@@ -156,11 +169,19 @@ public static class OmsTelemetry
         Names.AccountTradingState, AccountRisk.ObserveTradingStates, unit: null,
         "Trading state by account: 1 Active, 2 Reducing (only orders that reduce exposure), 3 Halted (cancels only).");
 
+    private static readonly Counter<long> MarginAlertCount = Meter.CreateCounter<long>(
+        Names.AccountMarginAlerts, unit: null,
+        "Margin alerts raised on derivatives accounts, by account and outcome (threshold_crossed, recovered, venue_margin_call).");
+
+    private static readonly Counter<long> PositionCorrectionCount = Meter.CreateCounter<long>(
+        Names.PositionCorrections, unit: null,
+        "Position legs an account set to the venue's quantity after a confirmed difference (seen twice with no fill in between), by account, venue and market.");
+
     /// <summary>Every instrument on <see cref="Meter"/> (for tests and documentation).</summary>
     public static IReadOnlyList<Instrument> Instruments { get; } =
     [
         OrderStageDuration, OrderCount, DenialCount, FillCount, FillIngestDuration, RateLimitUsed, RateLimitLimit, AccountDrawdown, AccountMarginRatio,
-        AccountEquity, AccountEquityHighWaterMark, AccountExposureGross, AccountExposureNet, AccountTradingState,
+        AccountEquity, AccountEquityHighWaterMark, AccountExposureGross, AccountExposureNet, AccountTradingState, MarginAlertCount, PositionCorrectionCount,
     ];
 
     /// <summary>Meters the OMS exports: its own, the connectors', Orleans', ASP.NET Core's and the .NET runtime's.</summary>
@@ -249,6 +270,23 @@ public static class OmsTelemetry
             });
         }
     }
+
+    /// <summary>Counts a margin alert of a derivatives account (<see cref="MarginAlertOutcomes"/>).</summary>
+    public static void MarginAlertRaised(string account, string outcome) =>
+        MarginAlertCount.Add(1, new TagList
+        {
+            { Tags.Account, account },
+            { Tags.Outcome, outcome },
+        });
+
+    /// <summary>Counts a position leg corrected to the venue's quantity.</summary>
+    public static void PositionCorrected(string account, string venue, string market) =>
+        PositionCorrectionCount.Add(1, new TagList
+        {
+            { Tags.Account, account },
+            { Tags.Venue, venue },
+            { Tags.Market, market },
+        });
 
     /// <summary>
     /// Starts the span of a submit inside the account grain (a child of the Orleans grain-call span, itself a child

@@ -94,6 +94,8 @@ public sealed class MetricsEndpointTests(SiloFixture silo)
         OmsTelemetry.AccountRisk.SetEquity(account, 990, 1000, 0.01);
         OmsTelemetry.AccountRisk.SetExposure(account, 10, 5);
         OmsTelemetry.AccountRisk.SetTradingState(account, 1);
+        OmsTelemetry.MarginAlertRaised(account, OmsTelemetry.MarginAlertOutcomes.ThresholdCrossed);
+        OmsTelemetry.PositionCorrected(account, "Binance", "UsdMFutures");
         try
         {
             var (text, _) = await ScrapeUntilAsync(s => s.Any(x => x.Name == "oms_fills_total" && x.Has("account", account)));
@@ -106,6 +108,8 @@ public sealed class MetricsEndpointTests(SiloFixture silo)
             }
             var samples = PrometheusText.Parse(text);
             Assert.All(OmsTelemetry.Instruments.SelectMany(PrometheusNames.Series), series => Assert.Contains(samples, s => s.Name == series));
+            Assert.Equal(1, Single(samples, "oms_account_margin_alerts_total", ("account", account), ("outcome", "threshold_crossed")));
+            Assert.Equal(1, Single(samples, "oms_position_corrections_total", ("account", account), ("venue", "Binance"), ("market", "UsdMFutures")));
         }
         finally
         {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Oms.Grains.Futures;
 using Oms.Observability;
@@ -101,12 +99,7 @@ public sealed partial class AccountGrain : IFuturesAccountGrain
         var reason = $"the account's fills add up to {mine} but the venue reported {venue} in two snapshots at least {CorrectionConfirmDelay.TotalSeconds:0} s apart "
             + $"with no fill in between ({update.Source})";
         DerivativesLog.PositionCorrected(_logger, _account, key.Instrument, key.Side, mine, venue, reason);
-        FuturesTelemetry.PositionCorrections.Add(1, new TagList
-        {
-            { OmsTelemetry.Tags.Account, _account.Value },
-            { OmsTelemetry.Tags.Venue, key.Instrument.Venue.ToString() },
-            { OmsTelemetry.Tags.Market, key.Instrument.Market.ToString() },
-        });
+        OmsTelemetry.PositionCorrected(_account.Value, key.Instrument.Venue.ToString(), key.Instrument.Market.ToString());
         var correction = new FuturesPositionCorrection
         {
             At = now, Instrument = key.Instrument, PositionSide = key.Side, OmsQuantity = mine, VenueQuantity = venue, Reason = reason,
@@ -473,15 +466,11 @@ public sealed partial class AccountGrain : IFuturesAccountGrain
         if (_marginAlerts.Count > MaxRecentAlerts) _marginAlerts.RemoveRange(0, _marginAlerts.Count - MaxRecentAlerts);
         if (kind == FuturesMarginAlertKind.Recovered) DerivativesLog.MarginRecovered(_logger, _account, message);
         else DerivativesLog.MarginAlert(_logger, _account, kind, message);
-        FuturesTelemetry.MarginAlerts.Add(1, new TagList
+        OmsTelemetry.MarginAlertRaised(_account.Value, kind switch
         {
-            { OmsTelemetry.Tags.Account, _account.Value },
-            { OmsTelemetry.Tags.Outcome, kind switch
-                {
-                    FuturesMarginAlertKind.ThresholdCrossed => "threshold_crossed",
-                    FuturesMarginAlertKind.Recovered => "recovered",
-                    _ => "venue_margin_call",
-                } },
+            FuturesMarginAlertKind.ThresholdCrossed => OmsTelemetry.MarginAlertOutcomes.ThresholdCrossed,
+            FuturesMarginAlertKind.Recovered => OmsTelemetry.MarginAlertOutcomes.Recovered,
+            _ => OmsTelemetry.MarginAlertOutcomes.VenueMarginCall,
         });
     }
 
@@ -632,15 +621,6 @@ public sealed partial class AccountGrain : IFuturesAccountGrain
             TotalRows = view.TotalRows,
             SyncedThrough = view.SyncedThrough,
         };
-    }
-
-    private static class FuturesTelemetry
-    {
-        public static readonly Counter<long> PositionCorrections = OmsTelemetry.Meter.CreateCounter<long>(
-            "oms.position.corrections", unit: null, "Position legs the account set to the venue's quantity after a confirmed difference, by account, venue and market.");
-
-        public static readonly Counter<long> MarginAlerts = OmsTelemetry.Meter.CreateCounter<long>(
-            "oms.account.margin_alerts", unit: null, "Margin alerts raised (threshold crossed, recovered, venue margin call), by account and outcome.");
     }
 
     private static partial class DerivativesLog
