@@ -318,11 +318,13 @@ public sealed class BinanceUsdMFuturesAccountTests(EmbeddedOmsFixture oms, ITest
     [Fact]
     public async Task The_usdm_price_feed_makes_the_streams_mark_price_the_reference_price_of_a_futures_instrument()
     {
-        // The silo's own feed is off by default (see BinanceUsdMWorkerOptions.ReferencePriceFeed): a feed of its own
-        // over the same connector and catalog, into its own price book, leaves the silo's risk checks as they are.
-        var prices = new Oms.Connectors.Binance.MarketData.BinanceReferencePrices();
-        await using var feed = new BinanceUsdMReferencePriceFeed(Connector, prices, oms.Services.GetRequiredService<IInstrumentCatalog>());
-        await feed.StartAsync(CancellationToken.None);
+        // The silo's own feed is on by default (BinanceUsdMWorkerOptions.ReferencePriceFeed): the silo's reference
+        // prices, which the risk checks read, follow the stream's mark.
+        Assert.True(oms.Services.GetRequiredService<BinanceUsdMWorkerOptions>().ReferencePriceFeed);
+        var prices = oms.Services.GetRequiredService<Oms.Connectors.Binance.MarketData.BinanceReferencePrices>();
+        Assert.Same(prices, oms.Services.GetRequiredService<IReferencePriceSource>());
+        var feed = oms.Services.GetRequiredService<BinanceUsdMReferencePriceFeed>();
+        for (var attempt = 0; attempt < 200 && !feed.Tracked.Contains(Btc); attempt++) await Task.Delay(50);
         Assert.Contains(Btc, feed.Tracked);
         await _sim.HoldAsync(Symbol);
         var last = decimal.Round(await PriceAsync(), 1);

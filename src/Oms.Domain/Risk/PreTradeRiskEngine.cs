@@ -45,6 +45,12 @@ public sealed record PreTradeRequest
     /// <summary>The order's strategy tag's own book; null is an empty book.</summary>
     public RiskBook? StrategyBook { get; init; }
     public BalanceView? Balances { get; init; }
+    /// <summary>
+    /// The leverage the venue applies to each derivatives instrument of the account, as the account learned it from the
+    /// venue (leverage changes, settings reads, <c>ACCOUNT_CONFIG_UPDATE</c>); null or missing entries are not known.
+    /// The margin check uses it, capped by <see cref="RiskLimits.Leverage"/> (see <see cref="ResolvedRiskLimits.MarginLeverage"/>).
+    /// </summary>
+    public IReadOnlyDictionary<InstrumentId, decimal>? VenueLeverage { get; init; }
     /// <summary>Converts the instrument's quote asset to the valuation asset (1 when the same); null when unknown.</summary>
     public decimal? QuoteRate { get; init; } = 1m;
     /// <summary>The asset exposure is measured in (named in denials).</summary>
@@ -448,12 +454,13 @@ public static class PreTradeRiskEngine
 
     /// <summary>
     /// Balance (spot) or margin (derivatives) sufficiency. Spot: a buy needs its notional plus the fee estimate in the
-    /// quote asset, a sell needs its quantity in the base asset. Derivatives (simple model): the initial margin of the
-    /// worst-case gross of every leg margined in the quote asset, at the leverage, plus this order's fee estimate, must
-    /// fit in the margin equity (wallet balance + unrealized PnL); only orders that grow that gross are refused.
-    /// Skipped when the venue has not reported the balance, and when nothing can value the order or a leg (a market order
-    /// before the first reference price): the venue enforces its own balance and margin, so this check only refuses what
-    /// it can measure, unlike the OMS's own limits, which fail closed.
+    /// quote asset, a sell needs its quantity in the base asset. Derivatives (simple model): the initial margin of every
+    /// leg margined in the quote asset — its worst-case gross over the leverage of its instrument (the venue's leverage,
+    /// capped by the maximum leverage of the limits; see <see cref="ResolvedRiskLimits.MarginLeverage"/>) — plus this
+    /// order's fee estimate, must fit in the margin equity (wallet balance + unrealized PnL); only orders that grow their
+    /// leg are refused. Skipped when the venue has not reported the balance, and when nothing can value the order or a
+    /// leg (a market order before the first reference price): the venue enforces its own balance and margin, so this
+    /// check only refuses what it can measure, unlike the OMS's own limits, which fail closed.
     /// </summary>
     private static Denial? CheckBalance(PreTradeRequest request, ResolvedRiskLimits limits, RiskBook book, BookLine line)
     {
@@ -491,19 +498,45 @@ public static class PreTradeRiskEngine
         if (EstimatedQuantity(spec, request.ReferencePrice) is not { } orderQuantity) return null;
         var lineAfter = line.With(spec.Side, orderQuantity, spec.ReduceOnly);
         if (lineAfter.WorstAbsolute <= line.WorstAbsolute) return null;
-        if (!book.TryMarginGross(instrument.QuoteAsset, out var others, out _, (line.Instrument, line.Leg))) return null;
         if (line.UnitQuoteValue is not { } unit) return null;
-        var grossAfter = others + lineAfter.WorstAbsolute * unit;
+        var venueLeverage = request.VenueLeverage;
+        var grossByLeverage = new Dictionary<decimal, decimal>();
+        if (!book.TryMarginGrossByLeverage(instrument.QuoteAsset, id => MarginLeverageOf(limits, venueLeverage, id).Value, grossByLeverage, out _,
+                (line.Instrument, line.Leg)))
+        {
+            return null;
+        }
+        var leverage = MarginLeverageOf(limits, venueLeverage, spec.Instrument);
+        var lineGross = lineAfter.WorstAbsolute * unit;
+        grossByLeverage[leverage.Value] = grossByLeverage.TryGetValue(leverage.Value, out var sameLeverage) ? sameLeverage + lineGross : lineGross;
+        var initialMargin = 0m;
+        foreach (var (groupLeverage, gross) in grossByLeverage) initialMargin += gross / groupLeverage;
         var notionalOrder = Notional(spec, instrument, request.ReferencePrice) ?? orderQuantity * unit;
-        var requiredMargin = grossAfter / limits.Leverage + notionalOrder * feeRate;
+        var fee = notionalOrder * feeRate;
+        var requiredMargin = initialMargin + fee;
         if (requiredMargin > marginEquity)
         {
+            var lineMargin = lineGross / leverage.Value;
+            var others = initialMargin - lineMargin;
+            var asset = instrument.QuoteAsset;
             return new Denial(DenialCode.InsufficientMargin,
-                $"margin needed would be {Fmt(requiredMargin)} {instrument.QuoteAsset} (worst-case gross {Fmt(grossAfter)} {instrument.QuoteAsset} at {Fmt(limits.Leverage)}x leverage + {Fmt(limits.FeeEstimatePercent)}% fee estimate), above the margin equity {Fmt(marginEquity)} {instrument.QuoteAsset}",
-                marginEquity, requiredMargin, instrument.QuoteAsset);
+                $"margin needed would be {Fmt(requiredMargin)} {asset}: {spec.Instrument.Symbol} worst-case gross {Fmt(lineGross)} {asset} at {Fmt(leverage.Value)}x leverage "
+                + $"({leverage.Basis(spec.Instrument)}) = {Fmt(Round(lineMargin))} {asset}, other legs' initial margin {Fmt(Round(others))} {asset}, "
+                + $"{Fmt(limits.FeeEstimatePercent)}% fee estimate {Fmt(Round(fee))} {asset}; above the margin equity {Fmt(marginEquity)} {asset}",
+                marginEquity, requiredMargin, asset);
         }
         return null;
     }
+
+    /// <summary>The leverage the margin check applies to <paramref name="instrument"/> (see <see cref="ResolvedRiskLimits.MarginLeverage"/>).</summary>
+    public static MarginLeverage MarginLeverageOf(ResolvedRiskLimits limits, IReadOnlyDictionary<InstrumentId, decimal>? venueLeverage, InstrumentId instrument)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return limits.MarginLeverage(venueLeverage is not null && venueLeverage.TryGetValue(instrument, out var v) ? v : null);
+    }
+
+    /// <summary>Rounds a figure shown in a reason (not the denial's numbers) to 8 places.</summary>
+    private static decimal Round(decimal value) => decimal.Round(value, 8, MidpointRounding.AwayFromZero);
 
     /// <summary>
     /// Whether an order reduces the current position leg without going through zero, counting the other open orders that

@@ -141,6 +141,39 @@ public sealed class RiskBook
 
     /// <summary>
     /// The worst-case gross in the quote asset of the derivatives lines margined in <paramref name="quoteAsset"/>
+    /// (the futures margin model), grouped by the leverage each line's instrument is margined at, skipping one line.
+    /// Grouping keeps the initial margin (Σ gross ÷ leverage over the groups) one division per leverage, so a book at
+    /// one leverage gives exactly gross ÷ leverage. False with the instrument when a line has no mark.
+    /// </summary>
+    /// <param name="quoteAsset">The margin asset.</param>
+    /// <param name="leverageOf">The leverage an instrument is margined at (≥ 1).</param>
+    /// <param name="grossByLeverage">Receives the gross per leverage (added to what it holds).</param>
+    /// <param name="unvalued">The first line without a mark, when false.</param>
+    /// <param name="skip">A line left out (the order's own, added by the caller).</param>
+    public bool TryMarginGrossByLeverage(string quoteAsset, Func<InstrumentId, decimal> leverageOf, IDictionary<decimal, decimal> grossByLeverage,
+        out InstrumentId unvalued, (InstrumentId Instrument, PositionSide Leg)? skip = null)
+    {
+        ArgumentNullException.ThrowIfNull(leverageOf);
+        ArgumentNullException.ThrowIfNull(grossByLeverage);
+        unvalued = default;
+        foreach (var line in _lines)
+        {
+            if (line.Instrument.Market == MarketType.Spot || !string.Equals(line.QuoteAsset, quoteAsset, StringComparison.Ordinal)) continue;
+            if (skip is { } s && line.Instrument == s.Instrument && line.Leg == s.Leg) continue;
+            if (line.IsEmpty) continue;
+            if (line.UnitQuoteValue is not { } unit)
+            {
+                unvalued = line.Instrument;
+                return false;
+            }
+            var leverage = leverageOf(line.Instrument);
+            grossByLeverage[leverage] = grossByLeverage.TryGetValue(leverage, out var sum) ? sum + (line.WorstAbsolute * unit) : line.WorstAbsolute * unit;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The worst-case gross in the quote asset of the derivatives lines margined in <paramref name="quoteAsset"/>
     /// (the futures margin model), skipping one line. False with the instrument when a line has no mark.
     /// </summary>
     public bool TryMarginGross(string quoteAsset, out decimal gross, out InstrumentId unvalued, (InstrumentId Instrument, PositionSide Leg)? skip = null)

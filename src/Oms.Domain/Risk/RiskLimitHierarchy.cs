@@ -51,7 +51,19 @@ public sealed record ResolvedRiskLimits
     public StrategyRiskLimits? Strategy { get; init; }
 
     public decimal FeeEstimatePercent { get; init; } = RiskLimits.DefaultFeeEstimatePercent;
-    public decimal Leverage { get; init; } = 1m;
+
+    /// <summary>
+    /// The maximum leverage the futures margin check grants (the tighter of firm and account); null when neither sets
+    /// one. See <see cref="MarginLeverage"/>.
+    /// </summary>
+    public LimitBound? MaxLeverage { get; init; }
+
+    /// <summary>
+    /// The leverage the futures margin check applies to one instrument: the venue's leverage of it
+    /// (<paramref name="venueLeverage"/>, as the account learned it from the venue) capped by <see cref="MaxLeverage"/>;
+    /// when the venue's is not known, <see cref="MaxLeverage"/>, else 1.
+    /// </summary>
+    public MarginLeverage MarginLeverage(decimal? venueLeverage) => Domain.MarginLeverage.Resolve(venueLeverage, MaxLeverage);
 
     /// <summary>Whether anything needs the account's book (positions, exposure).</summary>
     public bool NeedsBook => MaxPositionQuantity is not null || MaxPositionNotional is not null || MaxGrossExposure is not null
@@ -59,6 +71,48 @@ public sealed record ResolvedRiskLimits
         || Strategy is { MaxPositionQuantity: not null } or { MaxPositionNotional: not null } or { MaxGrossExposure: not null } or { MaxNetExposure: not null };
 
     public bool HasFirmExposureLimit => FirmMaxGrossExposure is not null || FirmMaxNetExposure is not null;
+}
+
+/// <summary>
+/// The leverage the futures margin check applies to one instrument, and where it comes from: initial margin = worst-case
+/// gross ÷ <see cref="Value"/>.
+/// </summary>
+/// <param name="Value">The leverage applied (≥ 1).</param>
+/// <param name="Venue">The venue's leverage of the instrument for the account, when known.</param>
+/// <param name="Cap">The maximum leverage of the risk limits, when set.</param>
+public readonly record struct MarginLeverage(decimal Value, decimal? Venue, LimitBound? Cap)
+{
+    /// <summary>
+    /// The venue's leverage capped by the maximum; the maximum when the venue's is not known; 1 when neither is known.
+    /// A venue leverage below 1 (never reported by a venue) counts as unknown.
+    /// </summary>
+    public static MarginLeverage Resolve(decimal? venue, LimitBound? cap)
+    {
+        var known = venue is >= 1m ? venue : null;
+        var value = known is { } v
+            ? (cap is { } c && c.Value < v ? c.Value : v)
+            : cap?.Value ?? 1m;
+        return new MarginLeverage(Math.Max(1m, value), known, cap);
+    }
+
+    /// <summary>Whether the maximum leverage lowered the venue's.</summary>
+    public bool Capped => Venue is { } v && Value < v;
+
+    /// <summary>Where the value comes from, for a denial: e.g. <c>the venue's leverage of BTCUSDT</c>.</summary>
+    public string Basis(InstrumentId instrument)
+    {
+        var symbol = instrument.Symbol;
+        var max = Cap is { } c ? string.Create(CultureInfo.InvariantCulture, $"the maximum leverage {PreTradeRiskEngine.Fmt(c.Value)}x{c.Suffix}") : null;
+        if (Venue is { } v)
+        {
+            return Capped
+                ? string.Create(CultureInfo.InvariantCulture, $"{max} caps the venue's {PreTradeRiskEngine.Fmt(v)}x on {symbol}")
+                : string.Create(CultureInfo.InvariantCulture, $"the venue's leverage of {symbol}");
+        }
+        return max is not null
+            ? $"{max}: the venue's leverage of {symbol} is not known"
+            : $"the venue's leverage of {symbol} is not known and no maximum leverage is set";
+    }
 }
 
 /// <summary>
@@ -112,7 +166,7 @@ public static class RiskLimitHierarchy
             FirmMaxNetExposure = firm?.MaxNetExposure,
             Strategy = strategy,
             FeeEstimatePercent = account.FeeEstimatePercent ?? firm?.FeeEstimatePercent ?? RiskLimits.DefaultFeeEstimatePercent,
-            Leverage = account.Leverage ?? firm?.Leverage ?? 1m,
+            MaxLeverage = Tightest(FirmValue(firm?.Leverage, null), AccountValue(account.Leverage, null), null),
         };
     }
 

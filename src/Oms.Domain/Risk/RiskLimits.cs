@@ -49,7 +49,13 @@ public sealed record RiskLimits
     [Id(15)] public bool FlattenOnBreach { get; init; }
     /// <summary>Fee estimate the balance and margin checks add to an order's notional, in percent (0.1 when null).</summary>
     [Id(16)] public decimal? FeeEstimatePercent { get; init; }
-    /// <summary>Leverage the futures margin check assumes (1 when null): initial margin = notional / leverage.</summary>
+    /// <summary>
+    /// Maximum leverage the futures margin check grants (initial margin = worst-case gross ÷ leverage); firm and account:
+    /// the tighter applies. The check margins each instrument at the leverage the venue applies to it for the account
+    /// (learned from the venue: leverage set through the OMS, settings reads, the venue's leverage events), capped by this
+    /// value; when the venue's leverage of an instrument is not known it assumes this value, or 1 when null. It does not
+    /// change the venue's leverage (set that with the futures service).
+    /// </summary>
     [Id(17)] public decimal? Leverage { get; init; }
     /// <summary>Attach a protective stop to every new position (account level only).</summary>
     [Id(18)] public ProtectiveStopPolicy? StopLoss { get; init; }

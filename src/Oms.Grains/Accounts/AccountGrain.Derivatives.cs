@@ -22,6 +22,14 @@ public sealed partial class AccountGrain : IFuturesAccountGrain
     private Task<(int Added, string? Error)>? _incomeSync;
     private DateTimeOffset _nextIncomeSync;
     private FuturesMonitorOptions? _futuresOptions;
+    /// <summary>The venue-leverage read in flight (settings of every instrument), if any.</summary>
+    private Task? _leverageRead;
+    /// <summary>After a failed venue-leverage read, no new one starts before this time (the submit path does not wait on a failing venue).</summary>
+    private DateTimeOffset _leverageReadRetryAt;
+    /// <summary>Instruments whose venue leverage the next read must keep (wanted by the margin check).</summary>
+    private readonly HashSet<InstrumentId> _leverageWanted = [];
+    /// <summary>Instruments a successful read was asked for in this activation (not asked again until the next reconciliation).</summary>
+    private readonly HashSet<InstrumentId> _leverageAsked = [];
 
     /// <summary>A difference seen in a venue snapshot, waiting to be confirmed by a later one.</summary>
     private sealed record PendingDifference(decimal Mine, decimal Venue, TradeId? LastTrade, DateTimeOffset SeenAt);
@@ -123,18 +131,135 @@ public sealed partial class AccountGrain : IFuturesAccountGrain
     /// <summary>
     /// A venue setting changed (leverage, position mode, multi-assets margin): logged; a position mode reported by the
     /// venue (after a change through this OMS, or read at reconciliation) becomes the account's, so orders are
-    /// checked against the mode the venue applies.
+    /// checked against the mode the venue applies; a leverage becomes the instrument's margin-check leverage. A
+    /// reconciliation (the session started or recovered) also re-reads the venue's leverage of the instruments the
+    /// account trades, in the background: changes made while the OMS was not listening are learned.
     /// </summary>
     private bool ApplyAccountConfig(VenueAccountConfigUpdate update)
     {
         DerivativesLog.AccountConfigChanged(_logger, _account, update.Instrument?.ToString(), update.Leverage, update.PositionMode?.ToString(), update.MultiAssetsMargin);
+        var changed = false;
+        if (update.Instrument is { } instrument && update.Leverage is { } leverage)
+        {
+            changed |= LearnLeverage(instrument, leverage, $"the venue's leverage event ({update.Source})");
+        }
         if (update.PositionMode is { } mode && S.Config is { } config && config.PositionMode != mode && Enum.IsDefined(mode))
         {
             S.Config = config with { PositionMode = mode };
             DerivativesLog.PositionModeAdopted(_logger, _account, mode);
-            return true;
+            changed = true;
         }
-        return false;
+        if (update.Source == VenueEventSource.Reconciliation && R.VenueLeverage.Count > 0)
+        {
+            _leverageAsked.Clear();
+            _leverageReadRetryAt = default;
+            _ = RequestLeverageRead();
+        }
+        return changed;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Venue leverage: the leverage the pre-trade margin check applies per instrument (capped by RiskLimits.Leverage)
+
+    /// <summary>Records the venue's leverage of a derivatives instrument; true when it changed (persisted with the next write).</summary>
+    private bool LearnLeverage(InstrumentId instrument, decimal leverage, string source)
+    {
+        if (instrument.Market == MarketType.Spot || leverage < 1m) return false;
+        _leverageWanted.Remove(instrument);
+        if (R.VenueLeverage.TryGetValue(instrument, out var known) && known == leverage) return false;
+        R.VenueLeverage[instrument] = leverage;
+        DerivativesLog.LeverageLearned(_logger, _account, instrument, leverage, known == 0m ? (decimal?)null : known, source);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a futures order's verdict may change once the venue's leverage is known: a margin denial made at an
+    /// assumed leverage (1x, or the maximum), or a pass at an assumed maximum leverage (the venue's may be lower). A
+    /// pass at 1x cannot turn into a denial (any leverage needs less margin), so the venue is not asked for it.
+    /// </summary>
+    private static bool MayDependOnVenueLeverage(InstrumentSpec instrument, PreTradeOutcome outcome) =>
+        instrument.Market != MarketType.Spot
+        && (outcome.Denial is { Code: DenialCode.InsufficientMargin } || (outcome.Passed && outcome.Limits.MaxLeverage is not null));
+
+    /// <summary>
+    /// When the margin check runs (the venue reported the margin asset) and the venue's leverage of the order's
+    /// instrument or of a leg the account holds is not known, reads it from the venue: one settings read of every
+    /// instrument, bounded by <see cref="FuturesMonitorOptions.LeverageReadTimeout"/>, once per instrument and
+    /// activation, and not again for <see cref="FuturesMonitorOptions.LeverageReadRetryInterval"/> after a failure.
+    /// Without a derivatives connector in this silo nothing is read: the check keeps assuming the risk limits' maximum
+    /// leverage (1 when none). Returns whether a leverage was learned (the order is then judged again).
+    /// </summary>
+    private async Task<bool> ReadMissingLeverageAsync(InstrumentSpec instrument)
+    {
+        if (instrument.Market == MarketType.Spot || !S.Balances.ContainsKey(instrument.QuoteAsset)) return false;
+        WantLeverage(instrument.Id);
+        foreach (var (leg, quantity) in S.NetPositions)
+        {
+            if (quantity != 0m) WantLeverage(leg.Instrument);
+        }
+        if (_leverageWanted.Count == 0) return false;
+        var wanted = _leverageWanted.ToArray();
+        if (RequestLeverageRead() is not { } read) return false;
+        await read;
+        return wanted.Any(R.VenueLeverage.ContainsKey);
+    }
+
+    private void WantLeverage(InstrumentId instrument)
+    {
+        if (instrument.Market != MarketType.Spot && !R.VenueLeverage.ContainsKey(instrument) && !_leverageAsked.Contains(instrument)) _leverageWanted.Add(instrument);
+    }
+
+    /// <summary>The read in flight, or a new one; null when there is no connector to ask or a failed read is too recent.</summary>
+    private Task? RequestLeverageRead()
+    {
+        if (_leverageRead is { IsCompleted: false } running) return running;
+        if (S.Config is not { } config) return null;
+        var market = config.Markets.FirstOrDefault(m => m != MarketType.Spot);
+        if (market == default || Port(config.Venue, market) is not { } port) return null;
+        if (_clock.GetUtcNow() < _leverageReadRetryAt) return null;
+        _leverageRead = ReadVenueLeverageAsync(port, config.Venue, market);
+        return _leverageRead;
+    }
+
+    /// <summary>
+    /// Reads the venue's settings of every instrument and keeps the leverage of those the account needs (wanted by a
+    /// check, already known, traded, held or with open orders): the account state does not grow with the venue's list.
+    /// </summary>
+    private async Task ReadVenueLeverageAsync(IDerivativesAccountPort port, Venue venue, MarketType market)
+    {
+        var options = FuturesOptions;
+        using var timeout = new CancellationTokenSource(options.LeverageReadTimeout);
+        string? failure;
+        try
+        {
+            var read = await port.GetSettingsAsync(_account, venue, market, null, timeout.Token);
+            if (read.Succeeded && read.Value is { } settings)
+            {
+                var asked = _leverageWanted.ToArray();
+                var keep = new HashSet<InstrumentId>(asked);
+                keep.UnionWith(R.VenueLeverage.Keys);
+                keep.UnionWith(S.TradedInstruments);
+                foreach (var leg in S.NetPositions.Keys) keep.Add(leg.Instrument);
+                foreach (var record in S.Orders.Values)
+                {
+                    if (record.Order.IsOpen) keep.Add(record.Order.Instrument);
+                }
+                foreach (var setting in settings.Instruments)
+                {
+                    if (keep.Contains(setting.Instrument)) LearnLeverage(setting.Instrument, setting.Leverage, "the venue's settings");
+                }
+                _leverageAsked.UnionWith(asked);
+                _leverageWanted.Clear();
+                return;
+            }
+            failure = read.Message ?? "the venue's settings could not be read";
+        }
+        catch (Exception ex)
+        {
+            failure = timeout.IsCancellationRequested ? $"no answer within {options.LeverageReadTimeout.TotalSeconds:0.###} s" : ex.Message;
+        }
+        _leverageReadRetryAt = _clock.GetUtcNow() + options.LeverageReadRetryInterval;
+        DerivativesLog.LeverageReadFailed(_logger, _account, failure, options.LeverageReadRetryInterval);
     }
 
     /// <summary>A margin call is a warning from the venue: logged with every position it names, and raised as a margin alert (liquidation may follow as fills).</summary>
@@ -175,6 +300,7 @@ public sealed partial class AccountGrain : IFuturesAccountGrain
         var result = await port.SetLeverageAsync(_account, instrument, leverage);
         if (!result.Succeeded) return FromPort(result, $"set the leverage of {instrument} to {leverage}");
         DerivativesLog.SettingChanged(_logger, _account, $"leverage of {instrument}", leverage.ToString(System.Globalization.CultureInfo.InvariantCulture), changedBy);
+        if (result.Value is { } applied) LearnLeverage(applied.Instrument, applied.Leverage, $"set by {changedBy}");
         return new FuturesSettingResult { Changed = true, Instrument = result.Value };
     }
 
@@ -252,6 +378,14 @@ public sealed partial class AccountGrain : IFuturesAccountGrain
         {
             var failed = FromPort(result, "read the futures settings");
             return new FuturesSettingsView { Error = failed.Error, Message = failed.Message };
+        }
+        if (result.Value is { } read)
+        {
+            // Only instruments the account already margins or asked about (the full list is the venue's, not the account's).
+            foreach (var setting in read.Instruments)
+            {
+                if (instrument == setting.Instrument || R.VenueLeverage.ContainsKey(setting.Instrument)) LearnLeverage(setting.Instrument, setting.Leverage, "a settings read");
+            }
         }
         return new FuturesSettingsView { Settings = result.Value };
     }
@@ -670,6 +804,14 @@ public sealed partial class AccountGrain : IFuturesAccountGrain
 
         [LoggerMessage(1912, LogLevel.Warning, "Account {Account}: the futures ledger failed to {What}")]
         public static partial void LedgerFailed(ILogger logger, Exception exception, AccountId account, string what);
+
+        [LoggerMessage(1914, LogLevel.Information,
+            "Account {Account}: the venue's leverage of {Instrument} is {Leverage}x (was {Previous}x; from {Source}): the margin check uses it, capped by the risk limits")]
+        public static partial void LeverageLearned(ILogger logger, AccountId account, InstrumentId instrument, decimal leverage, decimal? previous, string source);
+
+        [LoggerMessage(1915, LogLevel.Warning,
+            "Account {Account}: the venue's leverage could not be read ({Message}); the margin check assumes the risk limits' maximum leverage (1x when none) for instruments it does not know, and asks again after {RetryAfter}")]
+        public static partial void LeverageReadFailed(ILogger logger, AccountId account, string message, TimeSpan retryAfter);
 
         [LoggerMessage(1913, LogLevel.Information,
             "Account {Account} position {Instrument} {PositionSide}: OMS maintenance margin {Mine} differs from the venue's {Venue} (mark from {MarkSource})")]

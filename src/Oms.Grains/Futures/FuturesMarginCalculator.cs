@@ -90,7 +90,8 @@ public sealed record MarginComputation(
 
 /// <summary>
 /// Futures monitoring settings (section <see cref="SectionName"/>): the margin-ratio alert threshold, how often the
-/// account's margin is recomputed while it holds futures positions, and how often income is read from the venue.
+/// account's margin is recomputed while it holds futures positions, how often income is read from the venue, and how
+/// long the pre-trade check waits for the venue's leverage of an instrument.
 /// </summary>
 public sealed class FuturesMonitorOptions
 {
@@ -114,6 +115,15 @@ public sealed class FuturesMonitorOptions
     /// <summary>Correct the account's position legs to the venue's after a reconciliation when they differ (audited). Default true.</summary>
     public bool CorrectPositionsFromVenue { get; set; } = true;
 
+    /// <summary>
+    /// How long the pre-trade check waits for the venue's leverage of an instrument it does not know yet (read once per
+    /// instrument and activation; see <c>RiskLimits.Leverage</c>). Default 3 s.
+    /// </summary>
+    public TimeSpan LeverageReadTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>After a failed read of the venue's leverage, how long the pre-trade check does not ask again. Default 30 s.</summary>
+    public TimeSpan LeverageReadRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -122,6 +132,9 @@ public sealed class FuturesMonitorOptions
             errors.Add($"{nameof(MarginAlertHysteresis)} {MarginAlertHysteresis} must be in [0, {nameof(MarginAlertThreshold)})");
         if (MarginInterval < TimeSpan.FromMilliseconds(100)) errors.Add($"{nameof(MarginInterval)} {MarginInterval} must be at least 100 ms");
         if (IncomeInterval < TimeSpan.FromSeconds(1)) errors.Add($"{nameof(IncomeInterval)} {IncomeInterval} must be at least 1 s");
+        if (LeverageReadTimeout < TimeSpan.FromMilliseconds(100) || LeverageReadTimeout > TimeSpan.FromMinutes(1))
+            errors.Add($"{nameof(LeverageReadTimeout)} {LeverageReadTimeout} must be in [100 ms, 1 min]");
+        if (LeverageReadRetryInterval < TimeSpan.FromSeconds(1)) errors.Add($"{nameof(LeverageReadRetryInterval)} {LeverageReadRetryInterval} must be at least 1 s");
         if (IncomeLookback <= TimeSpan.Zero || IncomeLookback > TimeSpan.FromDays(90)) errors.Add($"{nameof(IncomeLookback)} {IncomeLookback} must be in (0, 90 days]");
         return errors;
     }

@@ -22,7 +22,8 @@ public sealed partial class AccountGrain : IAccountRiskGrain, ILifecycleParticip
     /// <summary>
     /// Validation, filters, trading state and every limit for a new order (see <see cref="PreTradeRiskEngine"/>); then,
     /// only when the firm has an exposure limit, the one hop that reserves the account's new exposure with the firm.
-    /// Null means the order may go.
+    /// A futures margin verdict that depends on a venue leverage the account does not know yet reads it from the venue
+    /// first (once per instrument). Null means the order may go.
     /// </summary>
     private async Task<Denial?> EvaluateAsync(OrderSpec spec, ClientOrderId clientOrderId)
     {
@@ -33,6 +34,12 @@ public sealed partial class AccountGrain : IAccountRiskGrain, ILifecycleParticip
 
         var request = BuildRequest(spec, instrument, exclude: null, amend: false);
         var outcome = PreTradeRiskEngine.Evaluate(request);
+        // The venue's leverage is read only when the verdict may depend on it (once per instrument), then judged again.
+        if (!request.Protective && MayDependOnVenueLeverage(instrument, outcome) && await ReadMissingLeverageAsync(instrument))
+        {
+            request = BuildRequest(spec, instrument, exclude: null, amend: false);
+            outcome = PreTradeRiskEngine.Evaluate(request);
+        }
         if (outcome.Denial is not null || request.Protective || !outcome.Limits.HasFirmExposureLimit) return outcome.Denial;
         return outcome.ExposureAfter is { } after
             ? await ReserveFirmExposureAsync(after)
@@ -56,6 +63,8 @@ public sealed partial class AccountGrain : IAccountRiskGrain, ILifecycleParticip
         else
         {
             var outcome = PreTradeRiskEngine.Evaluate(BuildRequest(amended, instrument, exclude: order.ClientOrderId, amend: true));
+            if (MayDependOnVenueLeverage(instrument, outcome) && await ReadMissingLeverageAsync(instrument))
+                outcome = PreTradeRiskEngine.Evaluate(BuildRequest(amended, instrument, exclude: order.ClientOrderId, amend: true));
             denial = outcome.Denial;
             if (denial is null && outcome.Limits.HasFirmExposureLimit && outcome.ExposureAfter is { } after) denial = await ReserveFirmExposureAsync(after);
         }
@@ -175,6 +184,7 @@ public sealed partial class AccountGrain : IAccountRiskGrain, ILifecycleParticip
             Book = riskBook,
             StrategyBook = riskStrategyBook,
             Balances = hasBalances ? Balances(instrument, riskBook, quoteLocks, baseLocks) : null,
+            VenueLeverage = R.VenueLeverage,
             QuoteRate = QuoteRate(instrument.QuoteAsset),
             ValuationAsset = _options.RiskValuationAsset,
             Protective = protective,
@@ -600,6 +610,11 @@ public sealed partial class AccountGrain : IAccountRiskGrain, ILifecycleParticip
 
         var request = BuildRequest(spec, instrument, exclude: null, amend: false);
         var outcome = PreTradeRiskEngine.Evaluate(request);
+        if (MayDependOnVenueLeverage(instrument, outcome) && await ReadMissingLeverageAsync(instrument))
+        {
+            request = BuildRequest(spec, instrument, exclude: null, amend: false);
+            outcome = PreTradeRiskEngine.Evaluate(request);
+        }
         var denial = outcome.Denial;
         var asset = _options.RiskValuationAsset;
         ExposureView? before = outcome.ExposureBefore is { } b ? new ExposureView(b.Gross, b.Net, asset) : null;
@@ -654,6 +669,8 @@ public sealed partial class AccountGrain : IAccountRiskGrain, ILifecycleParticip
                 return SizingFailure(DenialCode.FirmRiskUnavailable, $"the firm exposure limit could not be read: {ex.Message}");
             }
         }
+        // Sizing judges many candidate quantities: the venue's leverage is read first when it is not known.
+        await ReadMissingLeverageAsync(instrument);
         var equity = request.Equity ?? (request.Method == SizingMethod.FixedNotional ? null : ComputeEquity().Equity);
 
         Denial? Judge(OrderSpec spec)

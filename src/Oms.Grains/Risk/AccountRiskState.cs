@@ -3,7 +3,7 @@ namespace Oms.Grains;
 /// <summary>
 /// The risk engine's part of an account's persisted state (<see cref="AccountState.Risk"/>): the firm policy it
 /// enforces, what its own fills built (positions with average entry, last fill prices, per-strategy positions), the
-/// sequence of its firm exposure claims and the protective stops it keeps working.
+/// sequence of its firm exposure claims, the protective stops it keeps working and the venue's leverage per instrument.
 /// </summary>
 [GenerateSerializer, Alias("oms.grains.AccountRiskState")]
 public sealed class AccountRiskState
@@ -20,6 +20,12 @@ public sealed class AccountRiskState
     [Id(4)] public long ClaimSequence { get; set; }
     /// <summary>The protective stop order working for each leg (automatic stop-loss).</summary>
     [Id(5)] public Dictionary<PositionLegKey, ClientOrderId> ProtectiveStops { get; set; } = [];
+    /// <summary>
+    /// The leverage the venue applies to each derivatives instrument of the account, as last learned from the venue
+    /// (a leverage change through the OMS, a settings read, the venue's leverage event): the margin check's leverage,
+    /// capped by the risk limits' maximum.
+    /// </summary>
+    [Id(6)] public Dictionary<InstrumentId, decimal> VenueLeverage { get; set; } = [];
 }
 
 /// <summary>One strategy tag's leg of one instrument.</summary>

@@ -23,11 +23,13 @@ public sealed class BinanceUsdMWorkerOptions
 
     /// <summary>
     /// Feeds the silo's reference prices from the USD-M market streams (mark price, trades, book ticker of every catalog
-    /// instrument; the mark is the reference price of a futures instrument). Default: false — the pre-trade margin
-    /// check values futures orders at <c>RiskLimits.Leverage</c> (1x unless set), so with futures prices known, orders
-    /// larger than the account's equity are denied; turn it on once the account's leverage is set in its risk limits.
+    /// instrument; the mark is the reference price of a futures instrument, so price bands, exposure and the margin
+    /// check value futures at the venue's mark). Default: true. The pre-trade margin check margins each instrument at
+    /// the leverage the venue applies to it for the account (capped by <c>RiskLimits.Leverage</c>). Turned off, futures
+    /// instruments have no reference price from market data: positions are marked at the last fill, and the checks that
+    /// need a reference price (price band, limits on market orders) deny with NO_REFERENCE_PRICE.
     /// </summary>
-    public bool ReferencePriceFeed { get; set; }
+    public bool ReferencePriceFeed { get; set; } = true;
 
     public IReadOnlyList<string> Validate()
     {
