@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Oms.Connectors.Binance.Parsing;
+using Oms.Connectors.Binance.RateLimits;
 
 namespace Oms.Connectors.Binance.Worker.UsdM;
 
@@ -19,25 +20,62 @@ public sealed partial class BinanceUsdMAccountWorker
     public long CountdownRefreshes => Interlocked.Read(ref _countdownRefreshes);
 
     /// <summary>
+    /// The venue error that failed the last reconciliation attempt; null when that attempt completed or failed
+    /// otherwise (diagnostics and tests).
+    /// </summary>
+    public BinanceError? LastReconcileError => Volatile.Read(ref _lastReconcileError);
+
+    /// <summary>Whether the venue refused the account's key in the last reconciliation attempt (diagnostics and tests).</summary>
+    public bool KeyRefused => Volatile.Read(ref _keyRefused);
+
+    private BinanceError? _lastReconcileError;
+    private bool _keyRefused;
+
+    /// <summary>
     /// Brings the OMS in line with the venue: marks the account reconciling, applies the balance and position snapshots
     /// (positions are venue truth the account checks its own against), the state of every order the OMS considers open
     /// (open engine orders, open algo orders, else by client order id following triggered algo orders), and every
     /// trade after each instrument's cursor (with a look-back; the grain drops duplicates), all as Reconciliation
-    /// events; then ends the reconciliation once the events are applied.
+    /// events; then ends the reconciliation once the events are applied. False when it failed; the supervisor retries
+    /// with backoff. A failure in transit or at the venue's side (network, 5xx, rate limit) leaves the account
+    /// reconciling until a retry completes: what the OMS holds is unconfirmed, so new risk stays refused. A failure
+    /// because the venue refuses the account's key (<c>-1022</c> signature, <c>-2014</c>/<c>-2015</c> key or
+    /// permission) ends the reconciliation unfinished: no reconciliation can run with that key, and every order would
+    /// be refused by the venue anyway, so orders go on to the venue and fail there with the key error (which names the
+    /// problem) instead of being denied as "reconciling" forever. Retries while the key is refused first check it with
+    /// one signed read and mark the account reconciling only once the venue accepts it.
     /// </summary>
     private async Task<bool> ReconcileAsync(string reason, CancellationToken stop)
     {
         var sessions = await WaitReadyAsync(stop).ConfigureAwait(false);
         if (sessions is null) return true;
         var started = Stopwatch.GetTimestamp();
+        var begun = false;
         try
         {
+            if (Volatile.Read(ref _keyRefused))
+            {
+                var check = await sessions.Rest.GetBalancesAsync(stop).ConfigureAwait(false);
+                if (check.Error is { } refused && IsKeyRefusal(refused))
+                {
+                    Volatile.Write(ref _lastReconcileError, refused);
+                    Interlocked.Increment(ref _reconcileFailures);
+                    _logger.LogWarning("Account {Account}: Binance USD-M still refuses its key ({Code}: {Message}); the reconciliation ({Reason}) waits for a key it accepts",
+                        Account, refused.Code, refused.Reason, reason);
+                    _shared.Metrics.Reconciled(Venue, ReasonTag(reason), false, Stopwatch.GetElapsedTime(started));
+                    return false;
+                }
+            }
+
             await _shared.Reconciliation.BeginAsync(Account, reason, stop).ConfigureAwait(false);
+            begun = true;
+            Volatile.Write(ref _lastReconcileError, null);
             var ok = await ReconcileStepsAsync(sessions, stop).ConfigureAwait(false);
             if (ok)
             {
                 await _pump.FlushAsync(stop).ConfigureAwait(false);
                 await _shared.Reconciliation.EndAsync(Account, stop).ConfigureAwait(false);
+                Volatile.Write(ref _keyRefused, false);
                 Interlocked.Increment(ref _reconciliations);
                 _watchdog.Touch();
                 _logger.LogInformation("Account {Account}: reconciled with Binance USD-M ({Reason}) in {Elapsed:0.0} ms", Account, reason,
@@ -46,6 +84,16 @@ public sealed partial class BinanceUsdMAccountWorker
             else
             {
                 Interlocked.Increment(ref _reconcileFailures);
+                if (Volatile.Read(ref _lastReconcileError) is { } error && IsKeyRefusal(error))
+                {
+                    Volatile.Write(ref _keyRefused, true);
+                    // What was already read is delivered, then the reconciliation ends unfinished (see the summary).
+                    await _pump.FlushAsync(stop).ConfigureAwait(false);
+                    await _shared.Reconciliation.EndAsync(Account, stop).ConfigureAwait(false);
+                    _logger.LogError("Account {Account}: Binance USD-M refused its key ({Code}: {Message}); the reconciliation ({Reason}) is ended unfinished, " +
+                        "its orders are sent and refused by the venue until the key is fixed, and reconciling is retried with backoff",
+                        Account, error.Code, error.Reason, reason);
+                }
             }
             _shared.Metrics.Reconciled(Venue, ReasonTag(reason), ok, Stopwatch.GetElapsedTime(started));
             return ok;
@@ -56,11 +104,16 @@ public sealed partial class BinanceUsdMAccountWorker
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Account {Account}: USD-M reconciliation ({Reason}) failed", Account, reason);
+            _logger.LogError(ex, "Account {Account}: USD-M reconciliation ({Reason}) failed{State}", Account, reason,
+                begun ? "; the account stays reconciling until a retry completes" : "");
+            Interlocked.Increment(ref _reconcileFailures);
             _shared.Metrics.Reconciled(Venue, ReasonTag(reason), false, Stopwatch.GetElapsedTime(started));
             return false;
         }
     }
+
+    /// <summary>The venue refused the key itself (signature, key, IP or permission): retrying the same calls cannot succeed until the key changes.</summary>
+    private static bool IsKeyRefusal(BinanceError error) => error.Kind is VenueErrorKind.InvalidSignature or VenueErrorKind.Unauthorized;
 
     private static string ReasonTag(string reason) => reason switch
     {
@@ -93,10 +146,8 @@ public sealed partial class BinanceUsdMAccountWorker
         }
 
         var view = await _shared.Reconciliation.GetViewAsync(Account, stop).ConfigureAwait(false);
-        var open = await sessions.Rest.GetOpenOrdersAsync(null, stop).ConfigureAwait(false);
-        if (!open.TryGetValue(out var venueOpen)) return Failed(open.Error!);
-        var openAlgo = await sessions.Rest.GetOpenAlgoOrdersAsync(null, stop).ConfigureAwait(false);
-        if (!openAlgo.TryGetValue(out var venueOpenAlgo)) return Failed(openAlgo.Error!);
+        var (venueOpen, venueOpenAlgo, openError) = await ListOpenAsync(sessions, view, stop).ConfigureAwait(false);
+        if (openError is not null) return Failed(openError);
         var openById = new Dictionary<ClientOrderId, OrderReport>();
         foreach (var report in venueOpen)
         {
@@ -192,6 +243,34 @@ public sealed partial class BinanceUsdMAccountWorker
         return true;
     }
 
+    /// <summary>
+    /// The venue's open engine and algo orders on the instruments where the OMS has open orders (only those are matched
+    /// against the OMS's): one call per instrument and kind (weight 1 each) while that is cheaper than the all-symbols
+    /// lists (weight 40 each), and no call when the OMS has no open order. Weight is shared by every account on the IP,
+    /// so a reconciliation or a watchdog probe must not spend 80 on what 2 tell.
+    /// </summary>
+    private static async Task<(List<OrderReport> Orders, List<AlgoOrderReport> Algo, BinanceError? Error)> ListOpenAsync(BinanceUsdMSessions sessions,
+        AccountReconciliationView view, CancellationToken stop)
+    {
+        var orders = new List<OrderReport>();
+        var algo = new List<AlgoOrderReport>();
+        var instruments = view.OpenOrders.Where(o => IsMine(o.Instrument)).Select(o => o.Instrument).Distinct().ToArray();
+        if (instruments.Length == 0) return (orders, algo, null);
+        IEnumerable<InstrumentId?> scopes = instruments.Length * UsdMEndpointCosts.OpenOrders(true).Weight < UsdMEndpointCosts.OpenOrders(false).Weight
+            ? instruments.Select(i => (InstrumentId?)i)
+            : [null];
+        foreach (var instrument in scopes)
+        {
+            var open = await sessions.Rest.GetOpenOrdersAsync(instrument, stop).ConfigureAwait(false);
+            if (!open.TryGetValue(out var reports)) return (orders, algo, open.Error);
+            orders.AddRange(reports);
+            var openAlgo = await sessions.Rest.GetOpenAlgoOrdersAsync(instrument, stop).ConfigureAwait(false);
+            if (!openAlgo.TryGetValue(out var algoReports)) return (orders, algo, openAlgo.Error);
+            algo.AddRange(algoReports);
+        }
+        return (orders, algo, null);
+    }
+
     private void RequeueCancel(TrackedOrder order, VenueOrderId venueOrderId) =>
         // The cancel may have been lost with the connection: send it again (harmless if it was not).
         _queue.TryEnqueue(new CancelOrderCommand
@@ -249,6 +328,7 @@ public sealed partial class BinanceUsdMAccountWorker
 
     private bool Failed(BinanceError error)
     {
+        Volatile.Write(ref _lastReconcileError, error);
         _logger.LogWarning("Account {Account}: USD-M reconciliation step failed: {Message}", Account, error.Message);
         return false;
     }
@@ -318,10 +398,8 @@ public sealed partial class BinanceUsdMAccountWorker
         var view = await _shared.Reconciliation.GetViewAsync(Account, stop).ConfigureAwait(false);
         var mine = view.OpenOrders.Where(o => IsMine(o.Instrument) && o.Status != OrderStatus.PendingNew).ToArray();
         if (mine.Length == 0) return ProbeVerdict.NothingOpen;
-        var open = await sessions.Rest.GetOpenOrdersAsync(null, stop).ConfigureAwait(false);
-        if (!open.TryGetValue(out var venueOpen)) return ProbeVerdict.Failed;
-        var openAlgo = await sessions.Rest.GetOpenAlgoOrdersAsync(null, stop).ConfigureAwait(false);
-        if (!openAlgo.TryGetValue(out var venueOpenAlgo)) return ProbeVerdict.Failed;
+        var (venueOpen, venueOpenAlgo, error) = await ListOpenAsync(sessions, view, stop).ConfigureAwait(false);
+        if (error is not null) return ProbeVerdict.Failed;
         var byId = new Dictionary<ClientOrderId, decimal?>();
         foreach (var report in venueOpen)
         {
