@@ -42,6 +42,12 @@ public sealed class BinanceSpotHarness : VenueHarness
 
     public override decimal Quantity => 0.1m;
 
+    /// <summary>From the venue's exchangeInfo (PRICE_FILTER).</summary>
+    public override decimal TickSize => _tickSize ??= decimal.Parse(_oms.Sim.Exchange.GetExchangeInfo(MarketKind.Spot).Symbols.Single(s => s.Symbol == Symbol)
+        .Filters.Single(f => f.FilterType == "PRICE_FILTER").Fields.Single(f => f.Name == "tickSize").Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    private decimal? _tickSize;
+
     public override IReadOnlyList<OrderType> SupportedOrderTypes { get; } =
     [
         OrderType.Market, OrderType.Limit, OrderType.LimitMaker, OrderType.StopMarket, OrderType.StopLimit, OrderType.TakeProfitMarket,
@@ -119,6 +125,8 @@ public sealed class BinanceSpotHarness : VenueHarness
                 byOrderId.TryGetValue((t.Symbol, t.OrderId), out var order) ? OmsId(order.ClientOrderId) : null,
                 Spot(t.Symbol), t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Qty, t.Price, t.Commission, t.CommissionAsset)).ToList());
     }
+
+    public override Task<long> CompletedReconciliationsAsync(AccountId account) => Task.FromResult(_oms.Connector.GetWorker(account)?.Reconciliations ?? 0L);
 
     /// <summary>The venue's orders of one OMS order (its cancel-replace lineage), oldest first.</summary>
     public async Task<IReadOnlyList<SimOrder>> LineageAsync(AccountId account, ClientOrderId clientOrderId)

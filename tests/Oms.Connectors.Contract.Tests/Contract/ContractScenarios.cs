@@ -73,7 +73,9 @@ public abstract class ContractScenarios(EmbeddedOms oms, ITestOutputHelper outpu
     /// Waits (bounded) until the OMS mirrors the venue exactly, then asserts it: every venue order exists in the OMS with
     /// the same status, quantity and filled quantity (and nothing the venue does not know is open in the OMS); each
     /// order's average price and fees equal those of its venue trades; each instrument's position counts exactly the
-    /// venue's trades (nothing lost, nothing doubled); every balance is equal.
+    /// venue's trades (nothing lost, nothing doubled); on a market with venue positions (futures) every position has the
+    /// venue's quantity, entry price and realized PnL (the OMS's net realized PnL plus its fees equals the venue's
+    /// realized PnL before fees); every balance is equal.
     /// </summary>
     protected async Task AssertInSyncAsync(AccountId account, bool compareBalances = true)
     {
@@ -136,6 +138,31 @@ public abstract class ContractScenarios(EmbeddedOms oms, ITestOutputHelper outpu
             var venueCount = venue.Trades.Count(t => t.Instrument == instrument);
             var omsCount = positions.Where(p => p.Instrument == instrument).Sum(p => p.FillCount);
             if (omsCount != venueCount) differences.Add($"{instrument}: the OMS applied {omsCount} fills, the venue has {venueCount} trades");
+        }
+
+        if (venue.Positions is { } venuePositions)
+        {
+            var market = Venue.Instrument.Market;
+            var mine = positions.Where(p => p.Instrument.Venue == Venue.Instrument.Venue && p.Instrument.Market == market).ToList();
+            foreach (var key in venuePositions.Select(p => (p.Instrument, p.Side)).Union(mine.Select(p => (p.Instrument, p.Side))).Distinct())
+            {
+                var theirs = venuePositions.Where(p => p.Instrument == key.Instrument && p.Side == key.Side).ToList();
+                var ours = mine.Where(p => p.Instrument == key.Instrument && p.Side == key.Side).ToList();
+                var venueQuantity = theirs.Sum(p => p.Quantity);
+                var omsQuantity = ours.Sum(p => p.Quantity);
+                var label = $"position {key.Instrument} {key.Side}";
+                if (omsQuantity != venueQuantity) differences.Add($"{label}: OMS quantity {omsQuantity}, venue {venueQuantity}");
+                if (venueQuantity != 0m && omsQuantity == venueQuantity)
+                {
+                    var venueEntry = theirs.Single(p => p.Quantity != 0m).EntryPrice;
+                    var omsEntry = ours.Single(p => p.Quantity != 0m).AverageEntryPrice;
+                    if (decimal.Round(omsEntry, 8) != decimal.Round(venueEntry, 8)) differences.Add($"{label}: OMS entry price {omsEntry}, venue {venueEntry}");
+                }
+                var venueRealized = theirs.Sum(p => p.RealizedPnl);
+                var omsRealized = ours.Sum(p => p.RealizedPnl + p.Fees);
+                if (decimal.Round(omsRealized, 8) != decimal.Round(venueRealized, 8))
+                    differences.Add($"{label}: OMS realized PnL before fees {omsRealized}, venue {venueRealized}");
+            }
         }
 
         if (compareBalances)

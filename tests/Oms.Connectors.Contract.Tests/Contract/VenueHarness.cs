@@ -6,11 +6,21 @@ public sealed record VenueOrderState(ClientOrderId ClientOrderId, InstrumentId I
 /// <summary>A trade of the account as the venue holds it.</summary>
 public sealed record VenueTradeState(ClientOrderId? ClientOrderId, InstrumentId Instrument, string TradeId, decimal Quantity, decimal Price, decimal Fee, string FeeAsset);
 
-/// <summary>Everything the venue holds for an account that the OMS must mirror exactly.</summary>
+/// <summary>
+/// A position of the account as a derivatives venue holds it: signed quantity (long &gt; 0), average entry price, and
+/// the realized PnL of its trades before fees (the sum of the venue's per-trade realized PnL).
+/// </summary>
+public sealed record VenuePositionState(InstrumentId Instrument, PositionSide Side, decimal Quantity, decimal EntryPrice, decimal RealizedPnl);
+
+/// <summary>
+/// Everything the venue holds for an account that the OMS must mirror exactly. <see cref="Positions"/> is null on a
+/// market without venue positions (spot); on a derivatives market it lists every position the venue has for the account.
+/// </summary>
 public sealed record VenueAccountState(
     IReadOnlyDictionary<string, (decimal Free, decimal Locked)> Balances,
     IReadOnlyList<VenueOrderState> Orders,
-    IReadOnlyList<VenueTradeState> Trades);
+    IReadOnlyList<VenueTradeState> Trades,
+    IReadOnlyList<VenuePositionState>? Positions = null);
 
 /// <summary>What the venue answered to the account's order requests.</summary>
 public sealed record VenueRequestStats(int Total, int RateLimited, int Banned, int InvalidTimestamp, int InvalidSignature);
@@ -34,6 +44,28 @@ public abstract class VenueHarness
     /// <summary>Order types the connector supports on this venue and market.</summary>
     public abstract IReadOnlyList<OrderType> SupportedOrderTypes { get; }
 
+    /// <summary>
+    /// How far from <see cref="Price"/>, as a fraction of it, the order-type scenario rests its orders: limits that must
+    /// not fill and stops that must not trigger. It must be legal on the venue (inside any band it keeps prices in
+    /// around the market, e.g. USD-M's PERCENT_PRICE around the mark) and wide enough that nothing executes. Spot
+    /// venues accept the default 10 %.
+    /// </summary>
+    public virtual decimal RestingOffset => 0.10m;
+
+    /// <summary>The instrument's price tick.</summary>
+    public abstract decimal TickSize { get; }
+
+    /// <summary>
+    /// The price <see cref="RestingOffset"/> above or below <see cref="Price"/>, on the tick and rounded toward the
+    /// market (so it stays inside a band the offset was chosen within).
+    /// </summary>
+    public decimal RestingPrice(bool above)
+    {
+        var raw = Price * (above ? 1m + RestingOffset : 1m - RestingOffset);
+        var ticks = raw / TickSize;
+        return (above ? decimal.Floor(ticks) : decimal.Ceiling(ticks)) * TickSize;
+    }
+
     /// <summary>Whether a working order's quantity can be amended down in place.</summary>
     public abstract bool AmendsQuantityDown { get; }
 
@@ -53,6 +85,9 @@ public abstract class VenueHarness
     public abstract Task ClearCounterpartyAsync();
 
     public abstract Task<VenueAccountState> ReadAsync(AccountId account);
+
+    /// <summary>Reconciliations of the account the OMS's connector completed (begun, applied and ended) so far.</summary>
+    public abstract Task<long> CompletedReconciliationsAsync(AccountId account);
 
     public abstract Task<VenueRequestStats> RequestStatsAsync(AccountId account);
 
