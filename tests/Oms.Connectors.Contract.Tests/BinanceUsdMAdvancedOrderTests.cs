@@ -186,6 +186,46 @@ public sealed class BinanceUsdMAdvancedOrderTests(UsdMAdvancedOrderFixture oms, 
     }
 
     [Fact]
+    public async Task A_partially_filled_stop_limit_shrinks_the_take_profit_at_the_venue_and_its_completion_cancels_it()
+    {
+        var account = await NewFuturesAccountAsync("fbrx");
+        var counterparty = new AccountId($"cp-{Guid.NewGuid().ToString("N")[..10]}");
+        oms.Simulator.CreateAccount(counterparty, new Dictionary<string, string>(), new Dictionary<string, string> { ["USDT"] = "100000" });
+        await SetPriceAsync(Start);
+        using var stream = new ExecutionReportReader(_orders, oms.Auth(), account.Value, fromSequence: 1);
+        var stopLimit = new Wire.ProtectiveLeg { Type = Wire.OrderType.StopLimit, StopPrice = "64350.0", LimitPrice = "64300.0" };
+        var submitted = await _advanced.SubmitBracketAsync(Bracket(account, "brx", MarketEntry("0.010"), stopLimit, TakeProfitLeg(65650.0m)), oms.Auth());
+        Assert.True(submitted.Created, submitted.ToString());
+        await WaitStrategyAsync(account, "brx", s => s.Children.Count == 3 && s.Children.All(c => c.Order?.Status is Wire.OrderStatus.New or Wire.OrderStatus.Filled),
+            "the entry filled and both legs accepted");
+
+        // Without the maker's ladder the triggered stop's LIMIT sell is the only ask: the counterparty takes it in two clips.
+        Engine(Exchange.SetLiquidityEnabled(Sim.MarketKind.UsdM, Symbol, false));
+        await SetPriceAsync(64000.0m);
+        await stream.WaitForAsync(r => r.Order.ClientOrderId == "brx-sl-1" && r.ExecutionType == Wire.ExecutionType.Triggered);
+        Assert.Equal(64300.0m, Engine(Exchange.GetOpenFuturesOrders(account.Value, Symbol)).Single(o => o.ClientOrderId == "brx-sl-1").Price);
+
+        // 0.004 of the stop fills: the take-profit (a TAKE_PROFIT_MARKET, not amendable) is replaced for the 0.006 left.
+        BuyAsCounterparty(counterparty, 0.004m, 64300.0m);
+        var shrunk = await WaitForAlgosAsync(account, algos => algos.Count == 1 && algos[0].ClientAlgoId == "brx-tp-2", "the take-profit replaced");
+        AssertAlgo(shrunk, "brx-tp-2", Sim.FuturesOrderType.TakeProfitMarket, 0.006m, 65650.0m);
+        Assert.Equal(Sim.AlgoStatus.Canceled, AllAlgos(account).Single(a => a.ClientAlgoId == "brx-tp-1").AlgoStatus);
+        var partial = await WaitStrategyAsync(account, "brx", s => s.Children.Count == 4 && s.Children[^1].Order?.Status == Wire.OrderStatus.New, "tp-2 accepted");
+        Assert.Equal((0.010m, 0.006m), (Dec(partial.FilledQuantity), Dec(partial.OpenQuantity)));
+        Assert.Equal(0.006m, VenuePosition(account));
+
+        // The rest of the stop fills: nothing is left to protect and the take-profit is cancelled.
+        BuyAsCounterparty(counterparty, 0.006m, 64300.0m);
+        var done = await WaitStrategyAsync(account, "brx", s => s.Status == Wire.StrategyStatus.Completed, "completed");
+        Assert.Equal([Wire.OrderStatus.Filled, Wire.OrderStatus.Filled, Wire.OrderStatus.Canceled, Wire.OrderStatus.Canceled], done.Children.Select(c => c.Order.Status));
+        Assert.Equal(Sim.AlgoStatus.Canceled, AllAlgos(account).Single(a => a.ClientAlgoId == "brx-tp-2").AlgoStatus);
+        Assert.Empty(OpenAlgos(account));
+
+        Engine(Exchange.SetLiquidityEnabled(Sim.MarketKind.UsdM, Symbol, true));
+        await AssertOmsEqualsVenueAsync(account, stream);
+    }
+
+    [Fact]
     public async Task A_native_trailing_stop_follows_a_price_path_triggers_and_fills_through_algo_updates()
     {
         var account = await NewFuturesAccountAsync("ftrail");
@@ -386,6 +426,16 @@ public sealed class BinanceUsdMAdvancedOrderTests(UsdMAdvancedOrderFixture oms, 
         var placed = Engine(Exchange.PlaceFuturesOrder(counterparty.Value, new Sim.FuturesOrderRequest
         {
             Symbol = Symbol, Side = Sim.OrderSide.Sell, Type = Sim.FuturesOrderType.Limit, TimeInForce = Sim.TimeInForce.Gtc, Quantity = quantity, Price = price,
+        }));
+        Assert.Equal(Sim.OrderStatus.Filled, placed.Status);
+    }
+
+    /// <summary>A buy LIMIT of another venue account that trades against a resting sell (the only ask while liquidity is off).</summary>
+    private void BuyAsCounterparty(AccountId counterparty, decimal quantity, decimal price)
+    {
+        var placed = Engine(Exchange.PlaceFuturesOrder(counterparty.Value, new Sim.FuturesOrderRequest
+        {
+            Symbol = Symbol, Side = Sim.OrderSide.Buy, Type = Sim.FuturesOrderType.Limit, TimeInForce = Sim.TimeInForce.Gtc, Quantity = quantity, Price = price,
         }));
         Assert.Equal(Sim.OrderStatus.Filled, placed.Status);
     }
