@@ -123,6 +123,31 @@ public sealed class BinanceSpotOrderListTests(BinanceSpotContractFixture fixture
     }
 
     [Fact]
+    public async Task A_leg_filled_while_the_connection_is_down_is_recovered_by_reconciliation_with_the_list_done()
+    {
+        var account = await Venue.NewAccountAsync("oco-gap");
+        var listId = NewListId("gap");
+        await SubmitSellOcoAsync(account, listId);
+        await WaitForLiveListAsync(account, listId);
+        var reconciled = await Venue.CompletedReconciliationsAsync(account);
+
+        // The connection drops; while the connector reconnects the take-profit fills and the venue expires the stop.
+        await Venue.DropConnectionsAsync(account);
+        await Venue.TakeAsync(OrderSide.Buy, TakeProfit, Venue.Quantity);
+
+        var done = await WaitForListAsync(account, listId, l => l.Status == Wire.OrderListStatus.AllDone
+            && l.Above.Status == Wire.OrderStatus.Filled && l.Below.Status == Wire.OrderStatus.Expired);
+        await AssertVenueListAsync(account, done, "Filled", "Expired");
+        await AssertInSyncAsync(account);
+        var deadline = DateTime.UtcNow + DefaultWait;
+        while (await Venue.CompletedReconciliationsAsync(account) <= reconciled && DateTime.UtcNow < deadline) await Task.Delay(25);
+        Assert.True(await Venue.CompletedReconciliationsAsync(account) > reconciled, "no reconciliation completed after the reconnect");
+        // The fill was applied once: one trade at the venue, one fill in the OMS.
+        var positions = await Account(account).GetPositionsAsync();
+        Assert.Equal(1, positions.Where(p => p.Instrument == Venue.Instrument).Sum(p => p.FillCount));
+    }
+
+    [Fact]
     public async Task Cancelling_a_live_leg_or_the_list_cancels_both_legs_at_the_venue()
     {
         var account = await Venue.NewAccountAsync("oco-cancel");
