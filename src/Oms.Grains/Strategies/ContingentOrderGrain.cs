@@ -36,7 +36,10 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
     private AccountId _account;
     private StrategyId _strategy;
     private IGrainTimer? _timer;
-    /// <summary>One-shot: places again a child the account denied while it was reconciling.</summary>
+    /// <summary>
+    /// One-shot: the pause before a child the account denied while it was reconciling goes out again; while it runs the
+    /// planner holds such children back (<see cref="PlanContext.HoldReconcilingRetries"/>).
+    /// </summary>
     private IGrainTimer? _retryTimer;
     private long _lastReconcile;
     private bool _reminderRegistered;
@@ -189,8 +192,9 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
                     // Older or duplicate news changes nothing.
                     return;
                 case ChildNotification.ReadNeeded:
-                    // Notifications are one-way and may arrive out of order, even after a read of a newer state: what
-                    // cannot be ordered from the snapshot is read from the account, which answers with its current state.
+                    // Notifications are not awaited by the account and may arrive out of order (or twice, when sent
+                    // again), even after a read of a newer state: what cannot be ordered from the snapshot is read from
+                    // the account, which answers with its current state.
                     var current = await Account.GetOrderAsync(child.Id);
                     // Null: the account evicted the (closed) order; its end arrives as a notification of its own.
                     if (current is null || !child.Merge(current)) return;
@@ -278,8 +282,8 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
     private async Task ProgressAsync()
     {
         if (!S.Submitted || S.IsTerminal) return;
-        var (dirty, deferred) = await ResubmitUnconfirmedAsync();
-        for (var round = 0; round < MaxRounds && !S.IsTerminal && !deferred; round++)
+        var dirty = await ResubmitUnconfirmedAsync();
+        for (var round = 0; round < MaxRounds && !S.IsTerminal; round++)
         {
             var plan = StrategyPlanner.Plan(S, Context());
             dirty |= plan.StateChanged;
@@ -315,8 +319,9 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
                 {
                     case SubmitChild:
                         await SubmitChildAsync(children[action]);
-                        // The account reconciles with the venue: no new round now, the retry timer places it again.
-                        deferred |= Deferred(children[action]);
+                        // The account reconciles with the venue: the child goes out again after a pause (the next
+                        // rounds hold it back; everything else proceeds).
+                        if (children[action].DeniedWhileReconciling) ScheduleReconcilingRetry(children[action]);
                         break;
                     case CancelChild cancel:
                         await CancelChildAsync(cancel.Child);
@@ -338,26 +343,28 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
             Log.Ended(_logger, _account, _strategy, S.Status, S.Reason);
             await StopAsync();
         }
-        else if (deferred)
-        {
-            ScheduleReconcilingRetry();
-        }
     }
 
     /// <summary>
-    /// The last child was denied because the account was reconciling with the venue: plan again after
-    /// <see cref="ContingentOrderOptions.ReconcilingRetryDelay"/>, doubled for each such denial in a row (at most
-    /// <see cref="ContingentOrderOptions.ReconcileInterval"/>), so a long reconciliation is not flooded with submits.
+    /// <paramref name="denied"/> was denied because the account was reconciling with the venue (any kind of strategy: a
+    /// bracket's entry or leg, an iceberg slice, a trailing stop's stop or market order): plan again after
+    /// <see cref="ContingentOrderOptions.ReconcilingRetryDelay"/>, doubled for each such denial in a row of the same role
+    /// (at most <see cref="ContingentOrderOptions.ReconcileInterval"/>), so a long reconciliation is not flooded with
+    /// submits. Until then the planner holds such children back.
     /// </summary>
-    private void ScheduleReconcilingRetry()
+    private void ScheduleReconcilingRetry(ChildOrderState denied)
     {
         if (_retryTimer is not null) return;
         var denials = 0;
-        for (var i = S.Children.Count - 1; i >= 0 && S.Children[i].DeniedWhileReconciling; i--) denials++;
+        foreach (var child in S.Children.Where(c => c.Role == denied.Role).OrderByDescending(c => c.Generation))
+        {
+            if (!child.DeniedWhileReconciling) break;
+            denials++;
+        }
         var delay = _options.ReconcilingRetryDelay;
         for (var i = 1; i < denials && delay < _options.ReconcileInterval; i++) delay += delay;
         if (delay > _options.ReconcileInterval) delay = _options.ReconcileInterval;
-        Log.ChildDeferred(_logger, _account, _strategy, S.Children[^1].Id, delay);
+        Log.ChildDeferred(_logger, _account, _strategy, denied.Id, delay);
         _retryTimer = this.RegisterGrainTimer(
             static (grain, _) => grain.OnReconcilingRetryAsync(),
             this,
@@ -399,25 +406,20 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
 
     /// <summary>
     /// Submits children whose submit was persisted but not confirmed (same id: the account answers with the existing
-    /// order). Returns whether any was, and whether one was denied only because the account was reconciling.
+    /// order). Returns whether any was.
     /// </summary>
-    private async Task<(bool Any, bool Deferred)> ResubmitUnconfirmedAsync()
+    private async Task<bool> ResubmitUnconfirmedAsync()
     {
         var any = false;
-        var deferred = false;
         foreach (var child in S.Children)
         {
             if (child.Last is not null || S.IsTerminal) continue;
             await SubmitChildAsync(child);
             any = true;
-            deferred |= Deferred(child);
+            if (child.DeniedWhileReconciling) ScheduleReconcilingRetry(child);
         }
-        return (any, deferred);
+        return any;
     }
-
-    /// <summary>An OMS-managed iceberg places a slice denied while the account reconciled again, after a pause.</summary>
-    private bool Deferred(ChildOrderState child) =>
-        child.DeniedWhileReconciling && S.Kind == StrategyKind.Iceberg && S.Mode == ExecutionMode.OmsManaged;
 
     private async Task SubmitChildAsync(ChildOrderState child)
     {
@@ -490,7 +492,8 @@ public sealed partial class ContingentOrderGrain : Grain, IContingentOrderGrain,
         _catalog.TryGet(S.Order.Instrument, out var instrument) ? instrument : null,
         _prices.TryGetPrice(S.Order.Instrument),
         _clock.GetUtcNow(),
-        _options);
+        _options,
+        HoldReconcilingRetries: _retryTimer is not null);
 
     private void StartTimer()
     {

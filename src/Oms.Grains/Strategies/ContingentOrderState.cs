@@ -110,7 +110,8 @@ public sealed class ChildOrderState
     /// <summary>
     /// Denied by the account only because it was reconciling with the venue (a stream taken over after a silo loss, a
     /// gap, a key rotation): it never reached the venue, and the account accepts new risk again once the
-    /// reconciliation ends, so an iceberg places the same slice again (as the next generation) instead of failing.
+    /// reconciliation ends, so the strategy places the same child again (as the next generation of its role) instead of
+    /// failing: a bracket's entry or leg, an iceberg slice, a trailing stop's stop or market order.
     /// </summary>
     public bool DeniedWhileReconciling => Last is { Status: OrderStatus.Denied, Denial.Code: DenialCode.AccountReconciling };
 
@@ -140,8 +141,9 @@ public sealed class ChildOrderState
     }
 
     /// <summary>
-    /// Judges a snapshot the account pushed with a one-way notification. Those may arrive in any order and after the
-    /// strategy read a newer state itself (a notification can wait behind a turn that re-read the children), so a
+    /// Judges a snapshot the account pushed with a notification (not awaited by the account, and sent again when not
+    /// acknowledged). Those may arrive in any order, twice, and after the strategy read a newer state itself (a
+    /// notification can wait behind a turn that re-read the children), so a
     /// notification is taken only when it is provably newer than what is known: more filled (fills only grow), or
     /// newly ended with the same fills (an end is final). One that is provably older or equal is ignored. Any other
     /// difference (an acknowledgement, a pending or confirmed amend or cancel, a trigger) cannot be ordered from the

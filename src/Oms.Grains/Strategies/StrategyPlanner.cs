@@ -12,8 +12,12 @@ public sealed record CancelChild(ChildOrderState Child, ChildCancelReason Reason
 
 public sealed record AmendChild(ChildOrderState Child, decimal NewQuantity) : ChildAction;
 
-/// <summary>What the planner may look at besides the strategy's state.</summary>
-public sealed record PlanContext(InstrumentSpec? Instrument, decimal? ReferencePrice, DateTimeOffset Now, ContingentOrderOptions Options);
+/// <summary>
+/// What the planner may look at besides the strategy's state. <paramref name="HoldReconcilingRetries"/>: a child the
+/// account denied only because it was reconciling with the venue is not placed again yet (the grain's retry pause is
+/// running); everything else is planned as usual.
+/// </summary>
+public sealed record PlanContext(InstrumentSpec? Instrument, decimal? ReferencePrice, DateTimeOffset Now, ContingentOrderOptions Options, bool HoldReconcilingRetries = false);
 
 /// <summary>The steps due now, and whether the plan changed the state by itself (status, trailing level, resting leg).</summary>
 public sealed record StrategyPlan(IReadOnlyList<ChildAction> Actions, bool StateChanged);
@@ -21,12 +25,14 @@ public sealed record StrategyPlan(IReadOnlyList<ChildAction> Actions, bool State
 /// <summary>
 /// Decides, from a strategy's state alone, what is due: level-triggered, so running it again after a lost or duplicate
 /// notification, a restart or a failover gives the same answer for the same facts. It never places a child while a
-/// sibling's outcome is unknown, and never sizes the children above what may still trade:
+/// sibling's outcome is unknown, and never sizes the children above what may still trade. A child the account denied only
+/// because it was reconciling with the venue (<see cref="ChildOrderState.DeniedWhileReconciling"/>: it never reached the
+/// venue) ends nothing, whatever the kind: the same child goes out again as the next generation of its role once the
+/// grain's pause is over (<see cref="PlanContext.HoldReconcilingRetries"/>); every other denial is final.
 /// <list type="bullet">
 /// <item>Bracket: each working leg's open quantity equals what the entry filled less what the legs closed; a leg is
 /// amended where the venue can, else cancelled and replaced; when nothing is left to protect the legs are cancelled.</item>
-/// <item>Iceberg (OMS-managed): one slice at a time, sized min(display, total − filled); a slice the account denied
-/// while reconciling with the venue is placed again rather than ending the iceberg.</item>
+/// <item>Iceberg (OMS-managed): one slice at a time, sized min(display, total − filled).</item>
 /// <item>Trailing stop (OMS-managed): a resting stop re-priced (cancel, then replace) as the extreme price moves.</item>
 /// </list>
 /// It mutates only bookkeeping (status, reasons, trailing level, resting leg); child orders change through the actions.
@@ -87,6 +93,9 @@ public static class StrategyPlanner
 
         private decimal? Price => context.ReferencePrice;
 
+        /// <summary>A child denied while the account reconciled waits for the grain's pause before it goes out again.</summary>
+        private bool Held => context.HoldReconcilingRetries;
+
         /// <summary>A native iceberg or trailing stop: one venue order whose end is the strategy's end.</summary>
         public void Single(ChildRole role)
         {
@@ -100,6 +109,12 @@ public static class StrategyPlanner
             if (child.IsOpen)
             {
                 if (state.CancelRequested) Cancel(child, ChildCancelReason.StrategyCancelled);
+                return;
+            }
+            if (child.DeniedWhileReconciling)
+            {
+                if (state.CancelRequested) Finish(StrategyStatus.Cancelled, CancelledReason());
+                else if (!Held) Actions.Add(new SubmitChild(role, state.Order));
                 return;
             }
             FinishWith(child);
@@ -122,11 +137,13 @@ public static class StrategyPlanner
                 Finish(StrategyStatus.Completed, null);
                 return;
             }
-            // A slice denied only because the account was reconciling is placed again (the grain paces the retries).
-            if (state.Children.LastOrDefault() is { EndedOutsideStrategy: true, DeniedWhileReconciling: false } last)
+            switch (state.Children.LastOrDefault())
             {
-                FinishWith(last);
-                return;
+                case { DeniedWhileReconciling: true } when Held:
+                    return;
+                case { EndedOutsideStrategy: true, DeniedWhileReconciling: false } last:
+                    FinishWith(last);
+                    return;
             }
             var size = Math.Min(state.Order.DisplayQuantity ?? total, total - filled);
             Actions.Add(new SubmitChild(ChildRole.Slice, state.Order with { Quantity = size, DisplayQuantity = null }));
@@ -150,7 +167,7 @@ public static class StrategyPlanner
                 if (open is null) Finish(StrategyStatus.Completed, null);
                 return;
             }
-            if (open is null && current is { EndedOutsideStrategy: true })
+            if (open is null && current is { EndedOutsideStrategy: true, DeniedWhileReconciling: false })
             {
                 FinishWith(current);
                 return;
@@ -194,6 +211,9 @@ public static class StrategyPlanner
                 if (improvement > 0m && improvement >= step) Cancel(open, ChildCancelReason.Reprice);
                 return;
             }
+            // The last stop (or market order) was denied while the account reconciled: it goes out again, re-priced
+            // from the level now, once the pause is over.
+            if (current is { DeniedWhileReconciling: true } && Held) return;
             var child = new OrderSpec
             {
                 Instrument = spec.Instrument,
@@ -211,7 +231,8 @@ public static class StrategyPlanner
 
         public void Bracket()
         {
-            var entry = state.Children.FirstOrDefault(c => c.Role == ChildRole.Entry);
+            // The latest entry: earlier generations can only be entries denied while the account reconciled (no fills).
+            var entry = state.Children.Where(c => c.Role == ChildRole.Entry).MaxBy(c => c.Generation);
             if (entry is null)
             {
                 if (state.CancelRequested) Finish(StrategyStatus.Cancelled, CancelledReason());
@@ -219,7 +240,7 @@ public static class StrategyPlanner
                 return;
             }
             var legs = state.Children.Where(c => c.Role is ChildRole.StopLoss or ChildRole.TakeProfit).ToList();
-            var entryFilled = entry.Filled;
+            var entryFilled = state.Children.Where(c => c.Role == ChildRole.Entry).Sum(c => c.Filled);
             var closed = legs.Sum(c => c.Filled);
             var open = Math.Max(0m, entryFilled - closed);
 
@@ -241,7 +262,8 @@ public static class StrategyPlanner
 
             if (!entry.IsOpen && entryFilled == 0m)
             {
-                FinishWith(entry);
+                if (!entry.DeniedWhileReconciling) FinishWith(entry);
+                else if (!Held) Actions.Add(new SubmitChild(ChildRole.Entry, state.Order));
                 return;
             }
 
@@ -261,7 +283,13 @@ public static class StrategyPlanner
                     continue;
                 }
                 if (stopped) continue;
-                if (current is { EndedOutsideStrategy: true })
+                if (current is { DeniedWhileReconciling: true })
+                {
+                    // Never reached the venue: placed again (for what is open now) once the pause is over, and until
+                    // then the strategy neither completes nor fails on its account.
+                    if (Held) continue;
+                }
+                else if (current is { EndedOutsideStrategy: true })
                 {
                     // A leg the filters found too small (a first partial fill) is tried again once the entry filled
                     // more; any other end outside the strategy stops the leg.

@@ -355,4 +355,87 @@ public sealed class BracketTests(StrategyClusterFixture fixture)
         Assert.Equal(3, d.Places.Count);
         StrategyEnvironment.Prices.Set(spot, null);
     }
+
+    [Fact]
+    public async Task A_leg_denied_while_the_account_reconciles_is_placed_again_and_the_bracket_completes()
+    {
+        var spot = TestInstruments.EthSpot;
+        var d = await NewAsync(_grains, "br-reconciling");
+        var account = _grains.GetAccount(d.Account);
+        // The venue's balances before the entry: no ETH (spot has no reduce-only; a sell reduces only what is held).
+        await d.SendAsync(new VenueBalanceUpdate { Account = d.Account, Timestamp = TestEnvironment.Clock.GetUtcNow(), IsSnapshot = true, Balances = [new("USDT", 10_000m, 0m), new("ETH", 0m, 0m)] });
+        await d.Grain.SubmitBracketAsync(Bracket(LimitEntry(spot, OrderSide.Buy, 0.5m, 3000m), StopMarket(2900m), null));
+        var entry = await d.PlacedAsync(ChildRole.Entry, 1);
+        await d.AckAsync(ChildRole.Entry, 1, spot);
+
+        // A take-over (or a stream gap) reconciles the account, and the entry's fill arrives before the balance update
+        // that shows the ETH bought: the stop-loss is denied because the account reconciles, not for good.
+        await account.BeginReconciliationAsync("test: stream taken over");
+        await d.FillAsync(entry, 0.5m, 3000m);
+        var denied = await d.WaitAsync(s => s.Children.Any(c => c.Role == ChildRole.StopLoss && c.Order?.Status == OrderStatus.Denied), "the stop-loss to be denied");
+        Assert.True(denied.Status == StrategyStatus.Working, $"the bracket ended {denied.Status}: {denied.Reason}");
+        Assert.Equal(DenialCode.AccountReconciling, denied.Children.First(c => c.Role == ChildRole.StopLoss).Order!.Denial!.Code);
+        Assert.DoesNotContain(d.Places, p => p.Spec.Side == OrderSide.Sell);
+
+        // The reconciliation brings the balance and ends: the stop-loss goes out again as a later generation.
+        await d.SendAsync(new VenueBalanceUpdate { Account = d.Account, Timestamp = TestEnvironment.Clock.GetUtcNow(), IsSnapshot = true, Balances = [new("USDT", 8_500m, 0m), new("ETH", 0.5m, 0m)] });
+        await account.EndReconciliationAsync();
+        var stop = (await StrategyDriver.WaitUntilAsync(() => d.Places.Where(p => p.Spec.Side == OrderSide.Sell).ToArray(), p => p.Length > 0, "the stop-loss to be placed again")).Single();
+        var generation = (await d.SnapshotAsync()).Children.Single(c => c.ClientOrderId == stop.ClientOrderId).Generation;
+        Assert.True(generation >= 2, $"the stop-loss placed is generation {generation}");
+        Assert.Equal((OrderType.StopMarket, 0.5m, (decimal?)2900m), (stop.Spec.Type, stop.Spec.Quantity, stop.Spec.StopPrice));
+        await d.AckAsync(ChildRole.StopLoss, generation, spot);
+        await d.FillAsync(stop, 0.5m, 2895m);
+
+        var final = await d.WaitAsync(s => s.IsTerminal, "the bracket to end");
+        Assert.True(final.Status == StrategyStatus.Completed, $"the bracket ended {final.Status}: {final.Reason}");
+        Assert.Equal((0.5m, 0m), (final.FilledQuantity, final.OpenQuantity));
+        Assert.Equal(2, d.Places.Count);
+        Assert.All(final.Children.Where(c => c.Role == ChildRole.StopLoss && c.Generation < generation), c => Assert.Equal(DenialCode.AccountReconciling, c.Order!.Denial!.Code));
+    }
+
+    [Fact]
+    public async Task An_entry_denied_while_the_account_reconciles_is_placed_again()
+    {
+        var d = await NewAsync(_grains, "br-reconciling-entry");
+        var account = _grains.GetAccount(d.Account);
+        await account.BeginReconciliationAsync("test: stream gap");
+        var submitted = await d.Grain.SubmitBracketAsync(Bracket(LimitEntry(Perp, OrderSide.Buy, 0.010m, 50000m), StopMarket(49000m), null));
+        Assert.True(submitted.Strategy!.Status == StrategyStatus.Working, $"the bracket ended {submitted.Strategy.Status}: {submitted.Strategy.Reason}");
+        Assert.Equal(DenialCode.AccountReconciling, submitted.Strategy.Children.Single().Order!.Denial!.Code);
+        Assert.Empty(d.Places);
+
+        await account.EndReconciliationAsync();
+        var entry = (await StrategyDriver.WaitUntilAsync(() => d.Places.ToArray(), p => p.Length > 0, "the entry to be placed again")).Single();
+        Assert.NotEqual(d.Child(ChildRole.Entry, 1), entry.ClientOrderId);
+        var generation = (await d.SnapshotAsync()).Children.Single(c => c.ClientOrderId == entry.ClientOrderId).Generation;
+        await d.AckAsync(ChildRole.Entry, generation, Perp);
+        await d.FillAsync(entry, 0.010m, 50000m);
+        var stop = await d.PlacedAsync(ChildRole.StopLoss, 1);
+        Assert.Equal(0.010m, stop.Spec.Quantity);
+        await d.AckAsync(ChildRole.StopLoss, 1, Perp);
+        await d.FillAsync(stop, 0.010m, 48990m);
+
+        var final = await d.WaitAsync(s => s.IsTerminal, "the bracket to end");
+        Assert.True(final.Status == StrategyStatus.Completed, $"the bracket ended {final.Status}: {final.Reason}");
+        Assert.Equal(0.010m, final.FilledQuantity);
+    }
+
+    [Fact]
+    public async Task A_leg_the_risk_checks_deny_for_another_reason_still_fails_the_bracket()
+    {
+        var d = await NewAsync(_grains, "br-leg-limit");
+        await d.Grain.SubmitBracketAsync(Bracket(LimitEntry(Perp, OrderSide.Buy, 0.010m, 50000m), StopMarket(49000m), null));
+        var entry = await d.PlacedAsync(ChildRole.Entry, 1);
+        await d.AckAsync(ChildRole.Entry, 1, Perp);
+
+        // The stop-loss is denied for good: it does not fit the account's per-order limit set meanwhile.
+        await _grains.GetRiskLimit(d.Account).SetLimitsAsync(new RiskLimits { MaxOrderQuantity = 0.005m }, "strategy-tests");
+        await d.FillAsync(entry, 0.010m, 50000m);
+        var final = await d.WaitAsync(s => s.IsTerminal, "the bracket to end");
+        Assert.Equal(StrategyStatus.Failed, final.Status);
+        Assert.Contains("unprotected", final.Reason, StringComparison.Ordinal);
+        Assert.NotEqual(DenialCode.AccountReconciling, final.Children.Single(c => c.Role == ChildRole.StopLoss).Order!.Denial!.Code);
+        Assert.Single(d.Places);
+    }
 }

@@ -135,4 +135,86 @@ public sealed class TrailingStopTests(StrategyClusterFixture fixture)
         Assert.True((await d.Grain.CancelAsync("strategy-tests")).Accepted);
         Assert.Equal(StrategyStatus.Cancelled, (await d.Grain.GetAsync())!.Status);
     }
+
+    [Fact]
+    public async Task A_stop_denied_while_the_account_reconciles_goes_out_again_as_a_market_order_once_the_level_is_crossed()
+    {
+        var perp = StrategyEnvironment.NewPerpetual("TRAILRUSDT");
+        var d = await NewAsync(_grains, "trail-reconciling");
+        var account = _grains.GetAccount(d.Account);
+        // Not reduce-only and no position: the stop would add risk, which a reconciling account denies for now.
+        await d.Grain.SubmitTrailingStopAsync(Trailing(perp, OrderSide.Sell, 0.010m, 1m, null, ExecutionMode.OmsManaged));
+        await account.BeginReconciliationAsync("test: stream taken over");
+
+        var denied = await At(d, perp, 50000m);
+        Assert.True(denied.Status == StrategyStatus.Working, $"the trailing stop ended {denied.Status}: {denied.Reason}");
+        Assert.Equal(49500m, denied.TrailingStopPrice);
+        Assert.Equal(DenialCode.AccountReconciling, denied.Children.Single().Order!.Denial!.Code);
+
+        // The market falls through the level meanwhile: the strategy keeps working and places nothing yet.
+        var crossed = await At(d, perp, 49400m);
+        Assert.Equal(StrategyStatus.Working, crossed.Status);
+        Assert.Empty(d.Places);
+
+        // The reconciliation ends: the stop goes out again, in its fired form since the level is already crossed.
+        await account.EndReconciliationAsync();
+        var market = (await StrategyDriver.WaitUntilAsync(() => d.Places.ToArray(), p => p.Length > 0, "the trailing stop's order to be placed again")).Single();
+        Assert.Equal((OrderType.Market, OrderSide.Sell, 0.010m), (market.Spec.Type, market.Spec.Side, market.Spec.Quantity));
+        var generation = (await d.SnapshotAsync()).Children.Single(c => c.ClientOrderId == market.ClientOrderId).Generation;
+        Assert.True(generation >= 2, $"the order placed is generation {generation}");
+        await d.AckAsync(ChildRole.Stop, generation, perp);
+        await d.FillAsync(market, 0.010m, 49390m);
+
+        var final = await d.WaitAsync(s => s.IsTerminal, "the trailing stop to end");
+        Assert.True(final.Status == StrategyStatus.Completed, $"the trailing stop ended {final.Status}: {final.Reason}");
+        Assert.Equal(0.010m, final.FilledQuantity);
+        Assert.Single(d.Places);
+    }
+
+    [Fact]
+    public async Task A_replacement_stop_denied_while_the_account_reconciles_is_placed_again()
+    {
+        var perp = StrategyEnvironment.NewPerpetual("TRAILQUSDT");
+        var d = await NewAsync(_grains, "trail-reconciling-replace");
+        var account = _grains.GetAccount(d.Account);
+        await d.Grain.SubmitTrailingStopAsync(Trailing(perp, OrderSide.Sell, 0.010m, 1m, null, ExecutionMode.OmsManaged));
+        await At(d, perp, 50000m);
+        var first = await d.PlacedAsync(ChildRole.Stop, 1);
+        await d.AckAsync(ChildRole.Stop, 1, perp);
+
+        // The price rises: the resting stop is cancelled to be re-priced, and the replacement meets a reconciling account.
+        await account.BeginReconciliationAsync("test: key rotation");
+        await At(d, perp, 50300m);
+        await d.CancelRoutedAsync(ChildRole.Stop, 1);
+        await d.CanceledAsync(ChildRole.Stop, 1, perp);
+        var denied = await d.WaitAsync(s => s.Children.Any(c => c.Order?.Denial?.Code == DenialCode.AccountReconciling), "the replacement to be denied");
+        Assert.Equal(StrategyStatus.Working, denied.Status);
+
+        await account.EndReconciliationAsync();
+        var replacement = (await StrategyDriver.WaitUntilAsync(() => d.Places.Where(p => p.ClientOrderId != first.ClientOrderId).ToArray(), p => p.Length > 0, "the replacement to be placed again")).Single();
+        Assert.Equal((OrderType.StopMarket, (decimal?)49797m, 0.010m), (replacement.Spec.Type, replacement.Spec.StopPrice, replacement.Spec.Quantity));
+        var generation = (await d.SnapshotAsync()).Children.Single(c => c.ClientOrderId == replacement.ClientOrderId).Generation;
+        Assert.True(generation >= 3, $"the replacement placed is generation {generation}");
+        await d.AckAsync(ChildRole.Stop, generation, perp);
+        await d.FillAsync(replacement, 0.010m, 49790m);
+
+        var final = await d.WaitAsync(s => s.IsTerminal, "the trailing stop to end");
+        Assert.True(final.Status == StrategyStatus.Completed, $"the trailing stop ended {final.Status}: {final.Reason}");
+        Assert.Equal(2, d.Places.Count);
+    }
+
+    [Fact]
+    public async Task A_stop_the_risk_checks_deny_for_another_reason_still_fails_the_trailing_stop()
+    {
+        var perp = StrategyEnvironment.NewPerpetual("TRAILLUSDT");
+        var d = await NewAsync(_grains, "trail-limit");
+        await d.Grain.SubmitTrailingStopAsync(Trailing(perp, OrderSide.Sell, 0.010m, 1m, null, ExecutionMode.OmsManaged));
+        await _grains.GetRiskLimit(d.Account).SetLimitsAsync(new RiskLimits { MaxOrderQuantity = 0.005m }, "strategy-tests");
+
+        await At(d, perp, 50000m);
+        var final = await d.WaitAsync(s => s.IsTerminal, "the trailing stop to end");
+        Assert.Equal(StrategyStatus.Failed, final.Status);
+        Assert.NotEqual(DenialCode.AccountReconciling, final.Children.Single().Order!.Denial!.Code);
+        Assert.Empty(d.Places);
+    }
 }
