@@ -31,8 +31,11 @@ public interface IContingentOrderGrain : IGrainWithStringKey
     /// </summary>
     Task<StrategySnapshot?> ReconcileAsync();
 
-    /// <summary>Tells the strategy one of its children changed (sent by the account after the change was persisted).</summary>
-    [OneWay]
+    /// <summary>
+    /// Tells the strategy one of its children changed (sent by the account after the change was persisted). Not one-way:
+    /// the account does not wait for it, but sends it again when it fails (the strategy's silo was lost), so a strategy
+    /// whose silo died resumes on another one without waiting for its reminder. Duplicates and stale news are ignored.
+    /// </summary>
     Task OnChildOrderChangedAsync(OrderSnapshot order);
 }
 
