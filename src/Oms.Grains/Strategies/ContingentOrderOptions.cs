@@ -34,6 +34,24 @@ public sealed class ContingentOrderOptions
     /// </summary>
     public TimeSpan ReconcilingRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long the account waits before it sends again a notification about a child that the strategy did not
+    /// acknowledge (its silo was lost or unreachable, the call timed out); doubled per failed attempt up to
+    /// <see cref="NotificationRetryMaxDelay"/>. A retry reaching a strategy whose silo was declared dead activates it on
+    /// another silo, which re-reads its children and carries on without waiting for its reminder.
+    /// </summary>
+    public TimeSpan NotificationRetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest pause between two attempts of one notification.</summary>
+    public TimeSpan NotificationRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How many times the account sends one notification in all before it gives up (the strategy's timer and reminder
+    /// still catch up): with the defaults the retries span about half a minute, the time a cluster takes to declare a
+    /// lost silo dead.
+    /// </summary>
+    public int NotificationAttempts { get; set; } = 10;
+
     /// <summary>How many times a strategy sends the cancel of one child before it leaves the child to the operator.</summary>
     public int MaxCancelAttempts { get; set; } = 5;
 
@@ -55,6 +73,12 @@ public sealed class ContingentOrderOptionsValidator : IValidateOptions<Contingen
         if (options.PriceInterval <= TimeSpan.Zero) failures.Add($"{nameof(options.PriceInterval)} must be positive (was {options.PriceInterval})");
         if (options.ReminderPeriod <= TimeSpan.Zero) failures.Add($"{nameof(options.ReminderPeriod)} must be positive (was {options.ReminderPeriod})");
         if (options.ReconcilingRetryDelay <= TimeSpan.Zero) failures.Add($"{nameof(options.ReconcilingRetryDelay)} must be positive (was {options.ReconcilingRetryDelay})");
+        if (options.NotificationRetryDelay <= TimeSpan.Zero) failures.Add($"{nameof(options.NotificationRetryDelay)} must be positive (was {options.NotificationRetryDelay})");
+        if (options.NotificationRetryMaxDelay < options.NotificationRetryDelay)
+        {
+            failures.Add($"{nameof(options.NotificationRetryMaxDelay)} must be at least {nameof(options.NotificationRetryDelay)} (was {options.NotificationRetryMaxDelay}, delay {options.NotificationRetryDelay})");
+        }
+        if (options.NotificationAttempts < 1) failures.Add($"{nameof(options.NotificationAttempts)} must be at least 1 (was {options.NotificationAttempts})");
         if (options.MaxCancelAttempts < 1) failures.Add($"{nameof(options.MaxCancelAttempts)} must be at least 1 (was {options.MaxCancelAttempts})");
         if (options.TrailingRepriceFraction is < 0m or > 1m)
         {

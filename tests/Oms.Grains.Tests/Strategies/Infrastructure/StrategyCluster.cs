@@ -233,10 +233,14 @@ public sealed class StrategyClusterFixture : IAsyncLifetime
 
 public static class StrategyClusters
 {
-    public static async Task<TestCluster> StartAsync(short silos)
+    public static Task<TestCluster> StartAsync(short silos) => StartAsync(silos, null);
+
+    /// <summary>Starts a strategy cluster; <paramref name="configure"/> adds a configurator applied after the shared one.</summary>
+    public static async Task<TestCluster> StartAsync(short silos, Action<TestClusterBuilder>? configure)
     {
         var builder = new TestClusterBuilder(silos);
         builder.AddSiloBuilderConfigurator<StrategySiloConfigurator>();
+        configure?.Invoke(builder);
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
