@@ -60,6 +60,16 @@ public sealed class OrderListApiTests(SiloFixture silo)
     }
 
     [Fact]
+    public void The_order_list_status_enum_mirrors_the_domain_name_for_name()
+    {
+        foreach (var status in Enum.GetValues<OrderListStatus>())
+        {
+            Assert.Equal(status.ToString(), Enum.GetName((Wire.OrderListStatus)(int)status));
+        }
+        Assert.Equal(Enum.GetValues<OrderListStatus>().Length + 1, Enum.GetValues<Wire.OrderListStatus>().Length);
+    }
+
+    [Fact]
     public async Task A_single_order_has_no_list_id()
     {
         var account = await silo.ProvisionAccountAsync("oco-single");
