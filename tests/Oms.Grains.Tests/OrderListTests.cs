@@ -101,6 +101,11 @@ public sealed class OrderListTests(ClusterFixture fixture)
         var accountId = TestAccounts.New("oco-ids");
         var account = await _grains.Provision(accountId);
 
+        // A refused request hands its generated id back.
+        Assert.NotEmpty((await account.SubmitOrderListAsync(SellOco() with { Quantity = 0m })).Problems);
+        await account.SubmitOrderAsync(Specs.Submit(Specs.Limit(TestInstruments.BtcSpot, OrderSide.Buy, 0.001m, 60000m), "taken-leg"));
+        var taken = await account.SubmitOrderListAsync(SellOco() with { Above = SellOco().Above with { ClientOrderId = new ClientOrderId("taken-leg") } });
+        Assert.Equal("above.client_order_id", Assert.Single(taken.Problems).Field);
         var generated = (await account.SubmitOrderListAsync(SellOco())).List!;
         var longId = new string('x', 36);
         var chosen = (await account.SubmitOrderListAsync(SellOco(longId) with

@@ -25,6 +25,8 @@ public sealed partial class AccountGrain
         var problems = OrderListValidation.Validate(command).ToList();
         if (problems.Count > 0) return Refused(problems);
 
+        // A generated list id is handed back if the request is refused: bad input changes nothing.
+        var counter = S.NextClientOrderNumber;
         var listId = requested ?? NextClientOrderId();
         var aboveId = command.Above.ClientOrderId is { Value: not null } a ? a : OrderListValidation.DerivedLegId(listId, OrderListLegPosition.Above);
         var belowId = command.Below.ClientOrderId is { Value: not null } b ? b : OrderListValidation.DerivedLegId(listId, OrderListLegPosition.Below);
@@ -37,7 +39,11 @@ public sealed partial class AccountGrain
         {
             if (S.Orders.ContainsKey(id)) problems.Add(Problem(field, $"'{id}' is already the client order id of another order of account {_account}"));
         }
-        if (problems.Count > 0) return Refused(problems);
+        if (problems.Count > 0)
+        {
+            S.NextClientOrderNumber = counter;
+            return Refused(problems);
+        }
 
         // Closed legs are in the journal: a resubmission of an archived list finds them; another order's id is taken.
         var archived = await FindArchivedLegsAsync(aboveId, belowId);
@@ -52,6 +58,7 @@ public sealed partial class AccountGrain
                 var field = record.Order.ClientOrderId == aboveId ? "above.client_order_id" : "below.client_order_id";
                 problems.Add(Problem(field, $"'{record.Order.ClientOrderId}' is already the client order id of another order of account {_account}"));
             }
+            S.NextClientOrderNumber = counter;
             return Refused(problems);
         }
 
