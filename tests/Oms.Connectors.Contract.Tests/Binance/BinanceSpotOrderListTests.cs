@@ -123,6 +123,35 @@ public sealed class BinanceSpotOrderListTests(BinanceSpotContractFixture fixture
     }
 
     [Fact]
+    public async Task A_buy_list_rests_its_stop_above_and_its_limit_maker_below_and_the_limit_maker_fills()
+    {
+        var account = await Venue.NewAccountAsync("oco-buy");
+        var listId = NewListId("buy");
+        var submitted = await _orders.SubmitOrderListAsync(new Wire.SubmitOrderListRequest
+        {
+            AccountId = account.Value,
+            ListClientOrderId = listId,
+            Instrument = new Wire.Instrument { Venue = Wire.Venue.Binance, Market = Wire.MarketType.Spot, Symbol = Symbol },
+            Side = Wire.OrderSide.Buy,
+            Quantity = Venue.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Above = new Wire.OrderListLeg { Type = Wire.OrderType.StopLimit, StopPrice = "610", LimitPrice = "612", TimeInForce = Wire.TimeInForce.Gtc },
+            Below = new Wire.OrderListLeg { Type = Wire.OrderType.LimitMaker, LimitPrice = "580" },
+        }, Oms.Auth());
+        Assert.Equal(Wire.OrderListStatus.Pending, submitted.OrderList.Status);
+        await WaitForLiveListAsync(account, listId);
+        await AssertInSyncAsync(account);
+
+        // An outside seller hits the limit-maker bid.
+        await Venue.TakeAsync(OrderSide.Sell, 580m, Venue.Quantity);
+
+        var done = await WaitForListAsync(account, listId, l => l.Status == Wire.OrderListStatus.AllDone
+            && l.Below.Status == Wire.OrderStatus.Filled && l.Above.Status == Wire.OrderStatus.Expired);
+        Assert.Equal(580m, decimal.Parse(done.Below.AveragePrice, System.Globalization.CultureInfo.InvariantCulture));
+        await AssertVenueListAsync(account, done, "Expired", "Filled");
+        await AssertInSyncAsync(account);
+    }
+
+    [Fact]
     public async Task A_leg_filled_while_the_connection_is_down_is_recovered_by_reconciliation_with_the_list_done()
     {
         var account = await Venue.NewAccountAsync("oco-gap");
