@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Oms.Connectors.Binance.Parsing;
@@ -12,58 +11,31 @@ public sealed partial class BinanceSpotAccountWorker
     private const int TradePageSize = 1000;
 
     /// <summary>
+    /// The venue error that failed the last reconciliation attempt; null when that attempt completed or failed
+    /// otherwise (diagnostics and tests).
+    /// </summary>
+    public BinanceError? LastReconcileError => _reconciler.LastError;
+
+    /// <summary>Whether the venue refused the account's key in the last reconciliation attempt (diagnostics and tests).</summary>
+    public bool KeyRefused => _reconciler.KeyRefused;
+
+    /// <summary>
     /// Brings the OMS in line with the venue: marks the account reconciling, applies the balance snapshot, the state of
     /// every order the OMS considers open (from the open-order list, else by client order id), and every trade after
     /// each instrument's cursor (with a look-back; the grain drops duplicates), all as Reconciliation events; cancels
-    /// still pending are sent again; then ends the reconciliation once the events are applied. False when a venue
-    /// call failed (the account stays reconciling and the caller retries).
+    /// still pending are sent again; then ends the reconciliation once the events are applied. False when it failed;
+    /// the supervisor retries with backoff. How a failure leaves the account (reconciling after a failure in transit,
+    /// ended when the venue refuses the key, e.g. a key revoked or rotated to a wrong secret mid-session) is
+    /// <see cref="BinanceReconciler"/>'s, the same as USD-M's; the key check is one signed account read.
     /// </summary>
     private async Task<bool> ReconcileAsync(string reason, CancellationToken stop)
     {
         var sessions = await WaitReadyAsync(stop).ConfigureAwait(false);
         if (sessions is null) return true;
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            await _shared.Reconciliation.BeginAsync(Account, reason, stop).ConfigureAwait(false);
-            var ok = await ReconcileStepsAsync(sessions, stop).ConfigureAwait(false);
-            if (ok)
-            {
-                await _pump.FlushAsync(stop).ConfigureAwait(false);
-                await _shared.Reconciliation.EndAsync(Account, stop).ConfigureAwait(false);
-                Interlocked.Increment(ref _reconciliations);
-                _watchdog.Touch();
-                _logger.LogInformation("Account {Account}: reconciled with Binance spot ({Reason}) in {Elapsed:0.0} ms", Account, reason,
-                    Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-            else
-            {
-                Interlocked.Increment(ref _reconcileFailures);
-            }
-            _shared.Metrics.Reconciled(Venue, ReasonTag(reason), ok, Stopwatch.GetElapsedTime(started));
-            return ok;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "Account {Account}: reconciliation ({Reason}) failed", Account, reason);
-            _shared.Metrics.Reconciled(Venue, ReasonTag(reason), false, Stopwatch.GetElapsedTime(started));
-            return false;
-        }
+        return await _reconciler.RunAsync(reason,
+            async token => (await SendAsync(sessions, ws => ws.GetAccountAsync(true, token), rest => rest.GetAccountAsync(true, token)).ConfigureAwait(false)).Error,
+            token => ReconcileStepsAsync(sessions, token), stop).ConfigureAwait(false);
     }
-
-    private static string ReasonTag(string reason) => reason switch
-    {
-        "start" => "start",
-        "credentials rotated" => "rotation",
-        _ when reason.Contains("silent", StringComparison.Ordinal) => "watchdog",
-        _ when reason.Contains("gap", StringComparison.Ordinal) => "gap",
-        _ when reason.Contains("unresolved", StringComparison.Ordinal) => "unresolved",
-        _ => "other",
-    };
 
     private async Task<bool> ReconcileStepsAsync(BinanceSpotSessions sessions, CancellationToken stop)
     {
@@ -227,11 +199,7 @@ public sealed partial class BinanceSpotAccountWorker
 
     private bool IsMine(InstrumentId instrument) => instrument.Venue == Venue.Binance && instrument.Market == MarketType.Spot;
 
-    private bool Failed(BinanceError error)
-    {
-        _logger.LogWarning("Account {Account}: reconciliation step failed: {Message}", Account, error.Message);
-        return false;
-    }
+    private bool Failed(BinanceError error) => _reconciler.StepFailed(error);
 
     /// <summary>
     /// The watchdog: while the account has open orders and nothing arrived on the stream for the configured silence,

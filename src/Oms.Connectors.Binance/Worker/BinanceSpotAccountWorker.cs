@@ -25,6 +25,7 @@ public sealed partial class BinanceSpotAccountWorker
     private readonly OrderedCommandExecutor _executor;
     private readonly VenueEventPump _pump;
     private readonly StreamWatchdog _watchdog;
+    private readonly BinanceReconciler _reconciler;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<ClientOrderId, FollowUp> _followUps = new();
@@ -36,8 +37,6 @@ public sealed partial class BinanceSpotAccountWorker
     private BinanceSpotSessions? _sessions;
     private bool _rotationRequested;
     private string? _sessionReplacementReason;
-    private long _reconciliations;
-    private long _reconcileFailures;
     private int _stopped;
 
     internal BinanceSpotAccountWorker(BinanceSpotWorkerShared shared, AccountId account)
@@ -49,15 +48,16 @@ public sealed partial class BinanceSpotAccountWorker
         _executor = new OrderedCommandExecutor(shared.Options.MaxInFlightPerAccount, HandleAsync, _logger);
         _pump = new VenueEventPump(account, shared.Sink, reason => RequestReconcile(reason), _logger, shared.Time);
         _watchdog = new StreamWatchdog(shared.Options.WatchdogSilence, shared.Time);
+        _reconciler = new BinanceReconciler(account, "spot", shared.Reconciliation, shared.Metrics, _pump, _watchdog, _logger);
     }
 
     public AccountId Account { get; }
 
     /// <summary>Completed reconciliations (diagnostics and tests).</summary>
-    public long Reconciliations => Interlocked.Read(ref _reconciliations);
+    public long Reconciliations => _reconciler.Completed;
 
     /// <summary>Reconciliations that failed and were retried (diagnostics and tests).</summary>
-    public long ReconcileFailures => Interlocked.Read(ref _reconcileFailures);
+    public long ReconcileFailures => _reconciler.Failures;
 
     /// <summary>The current session pool, once credentials were loaded (diagnostics and tests).</summary>
     public BinanceWsApiSessionPool? Pool => Volatile.Read(ref _sessions)?.Pool;
@@ -219,6 +219,9 @@ public sealed partial class BinanceSpotAccountWorker
             return;
         }
         await ReplaceSessionsAsync(credentials, "credentials rotated", stop).ConfigureAwait(false);
+        // A replacement needs no reconciliation of its own, but one the venue refused the old key for is due now that
+        // the key changed (as on USD-M, whose new stream asks for it): it checks the new key first.
+        if (_reconciler.KeyRefused) RequestReconcile("credentials rotated");
     }
 
     /// <summary>

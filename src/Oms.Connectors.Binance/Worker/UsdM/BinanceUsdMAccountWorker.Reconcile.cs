@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Oms.Connectors.Binance.Parsing;
 using Oms.Connectors.Binance.RateLimits;
@@ -23,13 +22,10 @@ public sealed partial class BinanceUsdMAccountWorker
     /// The venue error that failed the last reconciliation attempt; null when that attempt completed or failed
     /// otherwise (diagnostics and tests).
     /// </summary>
-    public BinanceError? LastReconcileError => Volatile.Read(ref _lastReconcileError);
+    public BinanceError? LastReconcileError => _reconciler.LastError;
 
     /// <summary>Whether the venue refused the account's key in the last reconciliation attempt (diagnostics and tests).</summary>
-    public bool KeyRefused => Volatile.Read(ref _keyRefused);
-
-    private BinanceError? _lastReconcileError;
-    private bool _keyRefused;
+    public bool KeyRefused => _reconciler.KeyRefused;
 
     /// <summary>
     /// Brings the OMS in line with the venue: marks the account reconciling, applies the balance and position snapshots
@@ -37,93 +33,17 @@ public sealed partial class BinanceUsdMAccountWorker
     /// (open engine orders, open algo orders, else by client order id following triggered algo orders), and every
     /// trade after each instrument's cursor (with a look-back; the grain drops duplicates), all as Reconciliation
     /// events; then ends the reconciliation once the events are applied. False when it failed; the supervisor retries
-    /// with backoff. A failure in transit or at the venue's side (network, 5xx, rate limit) leaves the account
-    /// reconciling until a retry completes: what the OMS holds is unconfirmed, so new risk stays refused. A failure
-    /// because the venue refuses the account's key (<c>-1022</c> signature, <c>-2014</c>/<c>-2015</c> key or
-    /// permission) ends the reconciliation unfinished: no reconciliation can run with that key, and every order would
-    /// be refused by the venue anyway, so orders go on to the venue and fail there with the key error (which names the
-    /// problem) instead of being denied as "reconciling" forever. Retries while the key is refused first check it with
-    /// one signed read and mark the account reconciling only once the venue accepts it.
+    /// with backoff. How a failure leaves the account (reconciling after a failure in transit, ended when the venue
+    /// refuses the key) is <see cref="BinanceReconciler"/>'s, the same as spot's; the key check is one signed balance read.
     /// </summary>
     private async Task<bool> ReconcileAsync(string reason, CancellationToken stop)
     {
         var sessions = await WaitReadyAsync(stop).ConfigureAwait(false);
         if (sessions is null) return true;
-        var started = Stopwatch.GetTimestamp();
-        var begun = false;
-        try
-        {
-            if (Volatile.Read(ref _keyRefused))
-            {
-                var check = await sessions.Rest.GetBalancesAsync(stop).ConfigureAwait(false);
-                if (check.Error is { } refused && IsKeyRefusal(refused))
-                {
-                    Volatile.Write(ref _lastReconcileError, refused);
-                    Interlocked.Increment(ref _reconcileFailures);
-                    _logger.LogWarning("Account {Account}: Binance USD-M still refuses its key ({Code}: {Message}); the reconciliation ({Reason}) waits for a key it accepts",
-                        Account, refused.Code, refused.Reason, reason);
-                    _shared.Metrics.Reconciled(Venue, ReasonTag(reason), false, Stopwatch.GetElapsedTime(started));
-                    return false;
-                }
-            }
-
-            await _shared.Reconciliation.BeginAsync(Account, reason, stop).ConfigureAwait(false);
-            begun = true;
-            Volatile.Write(ref _lastReconcileError, null);
-            var ok = await ReconcileStepsAsync(sessions, stop).ConfigureAwait(false);
-            if (ok)
-            {
-                await _pump.FlushAsync(stop).ConfigureAwait(false);
-                await _shared.Reconciliation.EndAsync(Account, stop).ConfigureAwait(false);
-                Volatile.Write(ref _keyRefused, false);
-                Interlocked.Increment(ref _reconciliations);
-                _watchdog.Touch();
-                _logger.LogInformation("Account {Account}: reconciled with Binance USD-M ({Reason}) in {Elapsed:0.0} ms", Account, reason,
-                    Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-            else
-            {
-                Interlocked.Increment(ref _reconcileFailures);
-                if (Volatile.Read(ref _lastReconcileError) is { } error && IsKeyRefusal(error))
-                {
-                    Volatile.Write(ref _keyRefused, true);
-                    // What was already read is delivered, then the reconciliation ends unfinished (see the summary).
-                    await _pump.FlushAsync(stop).ConfigureAwait(false);
-                    await _shared.Reconciliation.EndAsync(Account, stop).ConfigureAwait(false);
-                    _logger.LogError("Account {Account}: Binance USD-M refused its key ({Code}: {Message}); the reconciliation ({Reason}) is ended unfinished, " +
-                        "its orders are sent and refused by the venue until the key is fixed, and reconciling is retried with backoff",
-                        Account, error.Code, error.Reason, reason);
-                }
-            }
-            _shared.Metrics.Reconciled(Venue, ReasonTag(reason), ok, Stopwatch.GetElapsedTime(started));
-            return ok;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "Account {Account}: USD-M reconciliation ({Reason}) failed{State}", Account, reason,
-                begun ? "; the account stays reconciling until a retry completes" : "");
-            Interlocked.Increment(ref _reconcileFailures);
-            _shared.Metrics.Reconciled(Venue, ReasonTag(reason), false, Stopwatch.GetElapsedTime(started));
-            return false;
-        }
+        return await _reconciler.RunAsync(reason,
+            async token => (await sessions.Rest.GetBalancesAsync(token).ConfigureAwait(false)).Error,
+            token => ReconcileStepsAsync(sessions, token), stop).ConfigureAwait(false);
     }
-
-    /// <summary>The venue refused the key itself (signature, key, IP or permission): retrying the same calls cannot succeed until the key changes.</summary>
-    private static bool IsKeyRefusal(BinanceError error) => error.Kind is VenueErrorKind.InvalidSignature or VenueErrorKind.Unauthorized;
-
-    private static string ReasonTag(string reason) => reason switch
-    {
-        "start" => "start",
-        "credentials rotated" => "rotation",
-        _ when reason.Contains("silent", StringComparison.Ordinal) => "watchdog",
-        _ when reason.Contains("gap", StringComparison.Ordinal) => "gap",
-        _ when reason.Contains("unresolved", StringComparison.Ordinal) => "unresolved",
-        _ => "other",
-    };
 
     private async Task<bool> ReconcileStepsAsync(BinanceUsdMSessions sessions, CancellationToken stop)
     {
@@ -326,12 +246,7 @@ public sealed partial class BinanceUsdMAccountWorker
 
     private static bool IsMine(InstrumentId instrument) => instrument.Venue == Venue.Binance && instrument.Market == MarketType.UsdMFutures;
 
-    private bool Failed(BinanceError error)
-    {
-        Volatile.Write(ref _lastReconcileError, error);
-        _logger.LogWarning("Account {Account}: USD-M reconciliation step failed: {Message}", Account, error.Message);
-        return false;
-    }
+    private bool Failed(BinanceError error) => _reconciler.StepFailed(error);
 
     // ---------------------------------------------------------------------------------------------------------------
     // Watchdog

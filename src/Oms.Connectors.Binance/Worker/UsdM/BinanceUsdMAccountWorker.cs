@@ -26,6 +26,7 @@ public sealed partial class BinanceUsdMAccountWorker
     private readonly OrderedCommandExecutor _executor;
     private readonly VenueEventPump _pump;
     private readonly StreamWatchdog _watchdog;
+    private readonly BinanceReconciler _reconciler;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<ClientOrderId, FollowUp> _followUps = new();
@@ -37,8 +38,6 @@ public sealed partial class BinanceUsdMAccountWorker
     private BinanceUsdMSessions? _sessions;
     private bool _rotationRequested;
     private string? _sessionReplacementReason;
-    private long _reconciliations;
-    private long _reconcileFailures;
     private int _stopped;
 
     internal BinanceUsdMAccountWorker(BinanceUsdMWorkerShared shared, AccountId account)
@@ -50,6 +49,7 @@ public sealed partial class BinanceUsdMAccountWorker
         _executor = new OrderedCommandExecutor(shared.Options.MaxInFlightPerAccount, HandleAsync, _logger);
         _pump = new VenueEventPump(account, shared.Sink, reason => RequestReconcile(reason), _logger, shared.Time);
         _watchdog = new StreamWatchdog(shared.Options.WatchdogSilence, shared.Time);
+        _reconciler = new BinanceReconciler(account, "USD-M", shared.Reconciliation, shared.Metrics, _pump, _watchdog, _logger);
         // One parser for the account's lifetime: it remembers which engine order each triggered algo order became,
         // across listenKey rotations and session replacements.
         Parser = new UsdMUserDataParser(shared.Context.Symbols);
@@ -58,10 +58,10 @@ public sealed partial class BinanceUsdMAccountWorker
     public AccountId Account { get; }
 
     /// <summary>Completed reconciliations (diagnostics and tests).</summary>
-    public long Reconciliations => Interlocked.Read(ref _reconciliations);
+    public long Reconciliations => _reconciler.Completed;
 
     /// <summary>Reconciliations that failed and were retried (diagnostics and tests).</summary>
-    public long ReconcileFailures => Interlocked.Read(ref _reconcileFailures);
+    public long ReconcileFailures => _reconciler.Failures;
 
     /// <summary>The current session pool, once credentials were loaded (diagnostics and tests).</summary>
     public BinanceWsApiSessionPool? Pool => Volatile.Read(ref _sessions)?.Pool;
