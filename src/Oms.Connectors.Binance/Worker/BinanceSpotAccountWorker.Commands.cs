@@ -22,9 +22,6 @@ public sealed partial class BinanceSpotAccountWorker
     /// <summary>Venue order ids of the orders whose query is queued (for orders a cancel-replace moved to a lineage id).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ClientOrderId, VenueOrderId> _venueIds = new();
 
-    /// <summary>An unknown outcome being resolved: the request that had it and how many queries were made.</summary>
-    private sealed record FollowUp(VenueCommand Original, int Attempt);
-
     private async Task HandleAsync(VenueCommand command, CancellationToken stop)
     {
         // Every venue request made for this command opens its span under the order's trace.
@@ -573,7 +570,7 @@ public sealed partial class BinanceSpotAccountWorker
     /// </summary>
     private async Task QueryAsync(BinanceSpotSessions sessions, QueryOrderCommand command, CancellationToken stop)
     {
-        _followUps.TryRemove(command.ClientOrderId, out var followUp);
+        var followUp = _followUps.Take(command.ClientOrderId);
         VenueOrderId? knownVenueId = _venueIds.TryRemove(command.ClientOrderId, out var remembered) ? remembered : null;
         var known = (followUp?.Original switch
         {
@@ -718,68 +715,17 @@ public sealed partial class BinanceSpotAccountWorker
     }
 
     /// <summary>Reports a failed request as events; an unknown outcome leaves the order in flight and starts follow-up queries.</summary>
-    private void OnFailure(VenueCommand command, VenueRequestKind request, BinanceError error, VenueOrderId? venueOrderId)
-    {
-        var update = BinanceVenueEvents.FromFailure(error, request, Account, command.Instrument, command.ClientOrderId, venueOrderId, Now);
-        var name = request.ToString().ToLowerInvariant();
-        if (update is null)
-        {
-            _shared.Metrics.Command(Venue, name, "failed");
-            return;
-        }
-        Post(update);
-        if (update.Kind == VenueOrderEventKind.OutcomeUnknown)
-        {
-            _shared.Metrics.Command(Venue, name, "unknown");
-            _shared.Metrics.UnknownOutcome(Venue, name);
-            _logger.LogWarning("Account {Account}: {Message}; the order stays in flight and is queried", Account, error.Message);
-            ScheduleFollowUp(command, 1);
-        }
-        else
-        {
-            _shared.Metrics.Command(Venue, name, error.Kind.ToString());
-            _logger.LogInformation("Account {Account}: {Message}", Account, error.Message);
-        }
-    }
+    private void OnFailure(VenueCommand command, VenueRequestKind request, BinanceError error, VenueOrderId? venueOrderId) =>
+        _followUps.OnFailure(command, request, error, venueOrderId);
 
-    /// <summary>Queues a query of <paramref name="original"/>'s order after the schedule's delay; once exhausted, reconciliation takes over.</summary>
-    private void ScheduleFollowUp(VenueCommand original, int attempt)
-    {
-        if (RetrySchedule.UnknownOutcome.Delay(attempt) is not { } delay)
-        {
-            _logger.LogWarning("Account {Account}: order {ClientOrderId} is still unresolved after {Attempts} queries; reconciling", Account, original.ClientOrderId, attempt - 1);
-            _listLegs.TryRemove(original.ClientOrderId, out _);
-            RequestReconcile($"unresolved outcome of {original.ClientOrderId}");
-            return;
-        }
-        _followUps[original.ClientOrderId] = new FollowUp(original, attempt);
-        _ = QueueAfterAsync(delay, original);
-    }
+    private void ScheduleFollowUp(VenueCommand original, int attempt) => _followUps.Schedule(original, attempt);
 
-    private async Task QueueAfterAsync(TimeSpan delay, VenueCommand original)
-    {
-        try
-        {
-            await Task.Delay(delay, _shared.Time, _stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        EnqueueQuery(original);
-    }
+    private void EnqueueQuery(VenueCommand about) => _followUps.EnqueueQuery(about);
 
-    private void EnqueueQuery(VenueCommand about)
+    /// <summary>Before a query is queued: it looks the order up by its venue id when the command knew it (a replaced order lives under a lineage id).</summary>
+    private void RememberVenueId(VenueCommand about)
     {
-        // The query looks the order up by its venue id when the command knew it (a replaced order lives under a lineage id).
-        var known = about switch { CancelOrderCommand c => c.VenueOrderId, AmendOrderCommand a => a.VenueOrderId, _ => null };
-        if (known is { } venueOrderId) _venueIds[about.ClientOrderId] = venueOrderId;
-        var query = new QueryOrderCommand { Account = Account, Instrument = about.Instrument, ClientOrderId = about.ClientOrderId, CreatedAt = Now };
-        if (!_queue.TryEnqueue(query))
-        {
-            _logger.LogWarning("Account {Account}: could not queue a query of {ClientOrderId}; reconciling instead", Account, about.ClientOrderId);
-            RequestReconcile($"unresolved outcome of {about.ClientOrderId}");
-        }
+        if (VenueOrderIdOf(about) is { } venueOrderId) _venueIds[about.ClientOrderId] = venueOrderId;
     }
 
     private static VenueRequestKind RequestKind(VenueCommand command) => command switch

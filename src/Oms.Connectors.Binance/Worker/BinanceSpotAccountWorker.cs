@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Oms.Connectors.Binance.Http;
 using Oms.Connectors.Binance.Orders;
@@ -28,7 +27,7 @@ public sealed partial class BinanceSpotAccountWorker
     private readonly BinanceReconciler _reconciler;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentDictionary<ClientOrderId, FollowUp> _followUps = new();
+    private readonly UnknownOutcomeFollowUps _followUps;
     private readonly SemaphoreSlim _work = new(0);
     private readonly Lock _gate = new();
     private readonly List<string> _reconcileReasons = [];
@@ -49,6 +48,8 @@ public sealed partial class BinanceSpotAccountWorker
         _pump = new VenueEventPump(account, shared.Sink, reason => RequestReconcile(reason), _logger, shared.Time);
         _watchdog = new StreamWatchdog(shared.Options.WatchdogSilence, shared.Time);
         _reconciler = new BinanceReconciler(account, "spot", shared.Reconciliation, shared.Metrics, _pump, _watchdog, _logger);
+        _followUps = new UnknownOutcomeFollowUps(account, _queue, _pump, shared.Metrics, shared.Time, _logger, RequestReconcile, _stop.Token,
+            beforeQuery: RememberVenueId, onExhausted: original => _listLegs.TryRemove(original.ClientOrderId, out _));
     }
 
     public AccountId Account { get; }

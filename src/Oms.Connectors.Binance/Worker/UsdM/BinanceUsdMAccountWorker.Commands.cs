@@ -11,9 +11,6 @@ namespace Oms.Connectors.Binance.Worker.UsdM;
 // Commands: place (engine or Algo Service), cancel, modify, query; unknown outcomes and their follow-up queries.
 public sealed partial class BinanceUsdMAccountWorker
 {
-    /// <summary>An unknown outcome being resolved: the request that had it and how many queries were made.</summary>
-    private sealed record FollowUp(VenueCommand Original, int Attempt);
-
     private async Task HandleAsync(VenueCommand command, CancellationToken stop)
     {
         // Every venue request made for this command opens its span under the order's trace.
@@ -255,7 +252,7 @@ public sealed partial class BinanceUsdMAccountWorker
     /// </summary>
     private async Task QueryAsync(BinanceUsdMSessions sessions, QueryOrderCommand command, CancellationToken stop)
     {
-        _followUps.TryRemove(command.ClientOrderId, out var followUp);
+        var followUp = _followUps.Take(command.ClientOrderId);
         var found = await FindAsync(sessions, command.Instrument, command.ClientOrderId, stop).ConfigureAwait(false);
         if (found.TryGetValue(out var state))
         {
@@ -354,65 +351,12 @@ public sealed partial class BinanceUsdMAccountWorker
     }
 
     /// <summary>Reports a failed request as events; an unknown outcome leaves the order in flight and starts follow-up queries.</summary>
-    private void OnFailure(VenueCommand command, VenueRequestKind request, BinanceError error, VenueOrderId? venueOrderId)
-    {
-        var update = BinanceVenueEvents.FromFailure(error, request, Account, command.Instrument, command.ClientOrderId, venueOrderId, Now);
-        var name = request.ToString().ToLowerInvariant();
-        if (update is null)
-        {
-            _shared.Metrics.Command(Venue, name, "failed");
-            return;
-        }
-        Post(update);
-        if (update.Kind == VenueOrderEventKind.OutcomeUnknown)
-        {
-            _shared.Metrics.Command(Venue, name, "unknown");
-            _shared.Metrics.UnknownOutcome(Venue, name);
-            _logger.LogWarning("Account {Account}: {Message}; the order stays in flight and is queried", Account, error.Message);
-            ScheduleFollowUp(command, 1);
-            if (command is PlaceOrderCommand) Arm(command.Instrument);
-        }
-        else
-        {
-            _shared.Metrics.Command(Venue, name, error.Kind.ToString());
-            _logger.LogInformation("Account {Account}: {Message}", Account, error.Message);
-        }
-    }
+    private void OnFailure(VenueCommand command, VenueRequestKind request, BinanceError error, VenueOrderId? venueOrderId) =>
+        _followUps.OnFailure(command, request, error, venueOrderId);
 
-    private void ScheduleFollowUp(VenueCommand original, int attempt)
-    {
-        if (RetrySchedule.UnknownOutcome.Delay(attempt) is not { } delay)
-        {
-            _logger.LogWarning("Account {Account}: order {ClientOrderId} is still unresolved after {Attempts} queries; reconciling", Account, original.ClientOrderId, attempt - 1);
-            RequestReconcile($"unresolved outcome of {original.ClientOrderId}");
-            return;
-        }
-        _followUps[original.ClientOrderId] = new FollowUp(original, attempt);
-        _ = QueueAfterAsync(delay, original);
-    }
+    private void ScheduleFollowUp(VenueCommand original, int attempt) => _followUps.Schedule(original, attempt);
 
-    private async Task QueueAfterAsync(TimeSpan delay, VenueCommand original)
-    {
-        try
-        {
-            await Task.Delay(delay, _shared.Time, _stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        EnqueueQuery(original);
-    }
-
-    private void EnqueueQuery(VenueCommand about)
-    {
-        var query = new QueryOrderCommand { Account = Account, Instrument = about.Instrument, ClientOrderId = about.ClientOrderId, CreatedAt = Now };
-        if (!_queue.TryEnqueue(query))
-        {
-            _logger.LogWarning("Account {Account}: could not queue a query of {ClientOrderId}; reconciling instead", Account, about.ClientOrderId);
-            RequestReconcile($"unresolved outcome of {about.ClientOrderId}");
-        }
-    }
+    private void EnqueueQuery(VenueCommand about) => _followUps.EnqueueQuery(about);
 
     private static VenueRequestKind RequestKind(VenueCommand command) => command switch
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Oms.Connectors.Binance.Http;
 using Oms.Connectors.Binance.Parsing;
@@ -29,7 +28,7 @@ public sealed partial class BinanceUsdMAccountWorker
     private readonly BinanceReconciler _reconciler;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentDictionary<ClientOrderId, FollowUp> _followUps = new();
+    private readonly UnknownOutcomeFollowUps _followUps;
     private readonly SemaphoreSlim _work = new(0);
     private readonly Lock _gate = new();
     private readonly List<string> _reconcileReasons = [];
@@ -50,6 +49,12 @@ public sealed partial class BinanceUsdMAccountWorker
         _pump = new VenueEventPump(account, shared.Sink, reason => RequestReconcile(reason), _logger, shared.Time);
         _watchdog = new StreamWatchdog(shared.Options.WatchdogSilence, shared.Time);
         _reconciler = new BinanceReconciler(account, "USD-M", shared.Reconciliation, shared.Metrics, _pump, _watchdog, _logger);
+        // A place whose outcome is unknown may rest at the venue: the dead-man's switch covers its instrument.
+        _followUps = new UnknownOutcomeFollowUps(account, _queue, _pump, shared.Metrics, shared.Time, _logger, RequestReconcile, _stop.Token,
+            onUnknown: command =>
+            {
+                if (command is PlaceOrderCommand) Arm(command.Instrument);
+            });
         // One parser for the account's lifetime: it remembers which engine order each triggered algo order became,
         // across listenKey rotations and session replacements.
         Parser = new UsdMUserDataParser(shared.Context.Symbols);
