@@ -26,87 +26,52 @@ public sealed partial class BinanceSpotAccountWorker
     {
         // Every venue request made for this command opens its span under the order's trace.
         VenueCallScope.Enter(new VenueCallScope(_shared.CommandContexts.Get(command), Account.Value, command.ClientOrderId.Value));
-        // The command leases the sessions it uses: a rotation replacing them meanwhile retires them only once the
-        // command is done with them, so its key is never disposed under it.
-        BinanceSpotSessions? sessions;
-        while (true)
+        await BinanceCommandRunner.RunAsync<BinanceSpotSessions>(command, Account, "spot", _logger, WaitReadyAsync, DispatchAsync, RefuseWithoutKey,
+            OnUnknownOutcome, RequestReconcile, stop).ConfigureAwait(false);
+    }
+
+    private async Task DispatchAsync(BinanceSpotSessions sessions, VenueCommand command, CancellationToken stop)
+    {
+        switch (command)
         {
-            sessions = await WaitReadyAsync(stop).ConfigureAwait(false);
-            if (sessions is null)
-            {
-                RefuseWithoutKey(command);
-                return;
-            }
-            if (sessions.TryAcquire()) break;
-            await Task.Yield();
-        }
-        try
-        {
-            switch (command)
-            {
-                case PlaceOrderCommand place:
-                    await PlaceAsync(sessions, place, stop).ConfigureAwait(false);
-                    break;
-                case PlaceOrderListCommand list:
-                    await PlaceListAsync(sessions, list, stop).ConfigureAwait(false);
-                    break;
-                case CancelOrderCommand cancel:
-                    await CancelAsync(sessions, cancel, stop).ConfigureAwait(false);
-                    break;
-                case AmendOrderCommand amend:
-                    await AmendAsync(sessions, amend, stop).ConfigureAwait(false);
-                    break;
-                case QueryOrderCommand query:
-                    await QueryAsync(sessions, query, stop).ConfigureAwait(false);
-                    break;
-                default:
-                    _logger.LogError("Account {Account}: command {Command} is not supported by the Binance spot connector", Account, command.GetType().Name);
-                    break;
-            }
-        }
-        catch (Exception ex) when (!(ex is OperationCanceledException && stop.IsCancellationRequested))
-        {
-            // Never dropped: whether it reached the venue is unknown, so the order stays in flight and is queried.
-            _logger.LogError(ex, "Account {Account}: {Command} of order {ClientOrderId} failed unexpectedly; its outcome is unknown and it is queried",
-                Account, command.GetType().Name, command.ClientOrderId);
-            var unknown = new BinanceError
-            {
-                Kind = VenueErrorKind.UnknownOutcome,
-                Operation = $"send {command.GetType().Name} of {command.ClientOrderId} to Binance spot",
-                Reason = $"the connector failed while sending ({ex.GetType().Name}); the outcome is unknown",
-            };
-            if (command is QueryOrderCommand) RequestReconcile($"unresolved outcome of {command.ClientOrderId}");
-            else if (command is PlaceOrderListCommand list) OnListFailure(list, unknown);
-            else OnFailure(command, RequestKind(command), unknown, VenueOrderIdOf(command));
-        }
-        finally
-        {
-            sessions.Release();
+            case PlaceOrderCommand place:
+                await PlaceAsync(sessions, place, stop).ConfigureAwait(false);
+                break;
+            case PlaceOrderListCommand list:
+                await PlaceListAsync(sessions, list, stop).ConfigureAwait(false);
+                break;
+            case CancelOrderCommand cancel:
+                await CancelAsync(sessions, cancel, stop).ConfigureAwait(false);
+                break;
+            case AmendOrderCommand amend:
+                await AmendAsync(sessions, amend, stop).ConfigureAwait(false);
+                break;
+            case QueryOrderCommand query:
+                await QueryAsync(sessions, query, stop).ConfigureAwait(false);
+                break;
+            default:
+                _logger.LogError("Account {Account}: command {Command} is not supported by the Binance spot connector", Account, command.GetType().Name);
+                break;
         }
     }
 
-    private static VenueOrderId? VenueOrderIdOf(VenueCommand command) => command switch
+    private void OnUnknownOutcome(VenueCommand command, BinanceError unknown)
     {
-        CancelOrderCommand cancel => cancel.VenueOrderId,
-        AmendOrderCommand amend => amend.VenueOrderId,
-        _ => null,
-    };
+        if (command is PlaceOrderListCommand list) OnListFailure(list, unknown);
+        else OnFailure(command, BinanceCommandRunner.RequestKind(command), unknown, BinanceCommandRunner.VenueOrderIdOf(command));
+    }
 
-    private void RefuseWithoutKey(VenueCommand command)
+    private void RefuseWithoutKey(VenueCommand command, BinanceError error)
     {
-        var error = new BinanceError
-        {
-            Kind = VenueErrorKind.Unauthorized,
-            Operation = $"send {command.GetType().Name} of {command.ClientOrderId} to Binance spot",
-            Reason = $"account {Account} has no Binance API key in this silo; nothing was sent",
-            Sent = false,
-        };
         if (command is PlaceOrderListCommand list)
         {
             OnListFailure(list, error);
             return;
         }
-        if (BinanceVenueEvents.FromFailure(error, RequestKind(command), Account, command.Instrument, command.ClientOrderId, null, Now) is { } refusal) Post(refusal);
+        if (BinanceVenueEvents.FromFailure(error, BinanceCommandRunner.RequestKind(command), Account, command.Instrument, command.ClientOrderId, null, Now) is { } refusal)
+        {
+            Post(refusal);
+        }
     }
 
     private async Task PlaceAsync(BinanceSpotSessions sessions, PlaceOrderCommand command, CancellationToken stop)
@@ -725,14 +690,6 @@ public sealed partial class BinanceSpotAccountWorker
     /// <summary>Before a query is queued: it looks the order up by its venue id when the command knew it (a replaced order lives under a lineage id).</summary>
     private void RememberVenueId(VenueCommand about)
     {
-        if (VenueOrderIdOf(about) is { } venueOrderId) _venueIds[about.ClientOrderId] = venueOrderId;
+        if (BinanceCommandRunner.VenueOrderIdOf(about) is { } venueOrderId) _venueIds[about.ClientOrderId] = venueOrderId;
     }
-
-    private static VenueRequestKind RequestKind(VenueCommand command) => command switch
-    {
-        PlaceOrderCommand => VenueRequestKind.Place,
-        CancelOrderCommand => VenueRequestKind.Cancel,
-        AmendOrderCommand => VenueRequestKind.Replace,
-        _ => VenueRequestKind.Query,
-    };
 }

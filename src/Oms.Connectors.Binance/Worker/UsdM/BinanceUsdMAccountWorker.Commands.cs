@@ -15,81 +15,50 @@ public sealed partial class BinanceUsdMAccountWorker
     {
         // Every venue request made for this command opens its span under the order's trace.
         VenueCallScope.Enter(new VenueCallScope(_shared.CommandContexts.Get(command), Account.Value, command.ClientOrderId.Value));
-        // The command leases the sessions it uses: a rotation replacing them meanwhile retires them only once the
-        // command is done with them, so its key is never disposed under it.
-        BinanceUsdMSessions? sessions;
-        while (true)
+        await BinanceCommandRunner.RunAsync<BinanceUsdMSessions>(command, Account, "USD-M", _logger, WaitReadyAsync, DispatchAsync, RefuseWithoutKey,
+            (unknown, error) => OnFailure(unknown, BinanceCommandRunner.RequestKind(unknown), error, BinanceCommandRunner.VenueOrderIdOf(unknown)),
+            RequestReconcile, stop).ConfigureAwait(false);
+    }
+
+    private async Task DispatchAsync(BinanceUsdMSessions sessions, VenueCommand command, CancellationToken stop)
+    {
+        switch (command)
         {
-            sessions = await WaitReadyAsync(stop).ConfigureAwait(false);
-            if (sessions is null)
-            {
-                RefuseWithoutKey(command);
-                return;
-            }
-            if (sessions.TryAcquire()) break;
-            await Task.Yield();
-        }
-        try
-        {
-            switch (command)
-            {
-                case PlaceOrderCommand place:
-                    await PlaceAsync(sessions, place, stop).ConfigureAwait(false);
-                    break;
-                case CancelOrderCommand cancel:
-                    await CancelAsync(sessions, cancel, stop).ConfigureAwait(false);
-                    break;
-                case AmendOrderCommand amend:
-                    await AmendAsync(sessions, amend, stop).ConfigureAwait(false);
-                    break;
-                case QueryOrderCommand query:
-                    await QueryAsync(sessions, query, stop).ConfigureAwait(false);
-                    break;
-                case PlaceOrderListCommand list:
-                    // Binance USD-M has no order lists: both legs are rejected, nothing is sent.
-                    _logger.LogInformation("Account {Account}: order list {List} refused: Binance USD-M has no order lists (OCO)", Account, list.ClientOrderId);
-                    Post(BinanceVenueEvents.RejectOrderList(list, $"order list {list.ClientOrderId} was not sent: Binance USD-M futures have no order lists (OCO); " +
-                        "place the legs as separate orders", BinanceVenueEvents.VenueCodeOf(VenueErrorKind.InvalidRequest), VenueEventSource.Response, Now));
-                    break;
-                default:
-                    _logger.LogError("Account {Account}: command {Command} is not supported by the Binance USD-M connector", Account, command.GetType().Name);
-                    break;
-            }
-        }
-        catch (Exception ex) when (!(ex is OperationCanceledException && stop.IsCancellationRequested))
-        {
-            // Never dropped: whether it reached the venue is unknown, so the order stays in flight and is queried.
-            _logger.LogError(ex, "Account {Account}: {Command} of order {ClientOrderId} failed unexpectedly; its outcome is unknown and it is queried",
-                Account, command.GetType().Name, command.ClientOrderId);
-            if (command is QueryOrderCommand) RequestReconcile($"unresolved outcome of {command.ClientOrderId}");
-            else OnFailure(command, RequestKind(command), new BinanceError
-            {
-                Kind = VenueErrorKind.UnknownOutcome,
-                Operation = $"send {command.GetType().Name} of {command.ClientOrderId} to Binance USD-M",
-                Reason = $"the connector failed while sending ({ex.GetType().Name}); the outcome is unknown",
-            }, command switch { CancelOrderCommand c => c.VenueOrderId, AmendOrderCommand a => a.VenueOrderId, _ => null });
-        }
-        finally
-        {
-            sessions.Release();
+            case PlaceOrderCommand place:
+                await PlaceAsync(sessions, place, stop).ConfigureAwait(false);
+                break;
+            case CancelOrderCommand cancel:
+                await CancelAsync(sessions, cancel, stop).ConfigureAwait(false);
+                break;
+            case AmendOrderCommand amend:
+                await AmendAsync(sessions, amend, stop).ConfigureAwait(false);
+                break;
+            case QueryOrderCommand query:
+                await QueryAsync(sessions, query, stop).ConfigureAwait(false);
+                break;
+            case PlaceOrderListCommand list:
+                // Binance USD-M has no order lists: both legs are rejected, nothing is sent.
+                _logger.LogInformation("Account {Account}: order list {List} refused: Binance USD-M has no order lists (OCO)", Account, list.ClientOrderId);
+                Post(BinanceVenueEvents.RejectOrderList(list, $"order list {list.ClientOrderId} was not sent: Binance USD-M futures have no order lists (OCO); " +
+                    "place the legs as separate orders", BinanceVenueEvents.VenueCodeOf(VenueErrorKind.InvalidRequest), VenueEventSource.Response, Now));
+                break;
+            default:
+                _logger.LogError("Account {Account}: command {Command} is not supported by the Binance USD-M connector", Account, command.GetType().Name);
+                break;
         }
     }
 
-    private void RefuseWithoutKey(VenueCommand command)
+    private void RefuseWithoutKey(VenueCommand command, BinanceError error)
     {
-        var error = new BinanceError
-        {
-            Kind = VenueErrorKind.Unauthorized,
-            Operation = $"send {command.GetType().Name} of {command.ClientOrderId} to Binance USD-M",
-            Reason = $"account {Account} has no Binance API key in this silo; nothing was sent",
-            Sent = false,
-        };
         if (command is PlaceOrderListCommand list)
         {
             Post(BinanceVenueEvents.RejectOrderList(list, error.Message, BinanceVenueEvents.VenueCodeOf(error.Kind), VenueEventSource.Response, Now));
             return;
         }
-        if (BinanceVenueEvents.FromFailure(error, RequestKind(command), Account, command.Instrument, command.ClientOrderId, null, Now) is { } refusal) Post(refusal);
+        if (BinanceVenueEvents.FromFailure(error, BinanceCommandRunner.RequestKind(command), Account, command.Instrument, command.ClientOrderId, null, Now) is { } refusal)
+        {
+            Post(refusal);
+        }
     }
 
     /// <summary>MARKET and LIMIT go to the matching engine (<c>order.place</c>); conditional types to the Algo Service (<c>algoOrder.place</c>).</summary>
@@ -357,14 +326,6 @@ public sealed partial class BinanceUsdMAccountWorker
     private void ScheduleFollowUp(VenueCommand original, int attempt) => _followUps.Schedule(original, attempt);
 
     private void EnqueueQuery(VenueCommand about) => _followUps.EnqueueQuery(about);
-
-    private static VenueRequestKind RequestKind(VenueCommand command) => command switch
-    {
-        PlaceOrderCommand => VenueRequestKind.Place,
-        CancelOrderCommand => VenueRequestKind.Cancel,
-        AmendOrderCommand => VenueRequestKind.Replace,
-        _ => VenueRequestKind.Query,
-    };
 
     private static long TradeNumber(TradeId id) => long.TryParse(id.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
 }
