@@ -26,6 +26,8 @@ public sealed partial class AccountGrain : IFuturesAccountGrain
     private Task? _leverageRead;
     /// <summary>After a failed venue-leverage read, no new one starts before this time (the submit path does not wait on a failing venue).</summary>
     private DateTimeOffset _leverageReadRetryAt;
+    /// <summary>When the last venue-leverage read succeeded (a reconciliation soon after does not read again).</summary>
+    private DateTimeOffset? _leverageReadAt;
     /// <summary>Instruments whose venue leverage the next read must keep (wanted by the margin check).</summary>
     private readonly HashSet<InstrumentId> _leverageWanted = [];
     /// <summary>Instruments a successful read was asked for in this activation (not asked again until the next reconciliation).</summary>
@@ -149,10 +151,12 @@ public sealed partial class AccountGrain : IFuturesAccountGrain
             DerivativesLog.PositionModeAdopted(_logger, _account, mode);
             changed = true;
         }
-        if (update.Source == VenueEventSource.Reconciliation && R.VenueLeverage.Count > 0)
+        // Each attempt of a reconciliation reports the position mode: one read per LeverageReadRetryInterval is enough
+        // (a reconciliation retried while the venue's request weight is short must not spend more of it).
+        if (update.Source == VenueEventSource.Reconciliation && R.VenueLeverage.Count > 0
+            && (_leverageReadAt is not { } last || _clock.GetUtcNow() - last >= FuturesOptions.LeverageReadRetryInterval))
         {
             _leverageAsked.Clear();
-            _leverageReadRetryAt = default;
             _ = RequestLeverageRead();
         }
         return changed;
@@ -250,6 +254,7 @@ public sealed partial class AccountGrain : IFuturesAccountGrain
                 }
                 _leverageAsked.UnionWith(asked);
                 _leverageWanted.Clear();
+                _leverageReadAt = _clock.GetUtcNow();
                 return;
             }
             failure = read.Message ?? "the venue's settings could not be read";

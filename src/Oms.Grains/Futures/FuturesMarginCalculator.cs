@@ -121,7 +121,10 @@ public sealed class FuturesMonitorOptions
     /// </summary>
     public TimeSpan LeverageReadTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>After a failed read of the venue's leverage, how long the pre-trade check does not ask again. Default 30 s.</summary>
+    /// <summary>
+    /// After a failed read of the venue's leverage, how long the pre-trade check does not ask again; also the shortest
+    /// time between two re-reads at reconciliations. Default 30 s.
+    /// </summary>
     public TimeSpan LeverageReadRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     public IReadOnlyList<string> Validate()
