@@ -16,8 +16,6 @@ namespace Oms.Connectors.Binance.Worker;
 /// </summary>
 public sealed partial class BinanceSpotAccountWorker
 {
-    private static readonly TimeSpan MaxReconcileRetryDelay = TimeSpan.FromSeconds(30);
-
     private readonly BinanceSpotWorkerShared _shared;
     private readonly ILogger _logger;
     private readonly AccountCommandQueue _queue;
@@ -25,17 +23,14 @@ public sealed partial class BinanceSpotAccountWorker
     private readonly VenueEventPump _pump;
     private readonly StreamWatchdog _watchdog;
     private readonly BinanceReconciler _reconciler;
+    private readonly BinanceWorkerSupervisor _supervisor;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly UnknownOutcomeFollowUps _followUps;
-    private readonly SemaphoreSlim _work = new(0);
     private readonly Lock _gate = new();
-    private readonly List<string> _reconcileReasons = [];
     private readonly List<Task> _loops = [];
     private readonly List<Task> _retiring = [];
     private BinanceSpotSessions? _sessions;
-    private bool _rotationRequested;
-    private string? _sessionReplacementReason;
     private int _stopped;
 
     internal BinanceSpotAccountWorker(BinanceSpotWorkerShared shared, AccountId account)
@@ -47,6 +42,7 @@ public sealed partial class BinanceSpotAccountWorker
         _executor = new OrderedCommandExecutor(shared.Options.MaxInFlightPerAccount, HandleAsync, _logger);
         _pump = new VenueEventPump(account, shared.Sink, reason => RequestReconcile(reason), _logger, shared.Time);
         _watchdog = new StreamWatchdog(shared.Options.WatchdogSilence, shared.Time);
+        _supervisor = new BinanceWorkerSupervisor(account, "spot", shared.Options.ReconcileRetryDelay, shared.Time, _logger);
         _reconciler = new BinanceReconciler(account, "spot", shared.Reconciliation, shared.Metrics, _pump, _watchdog, _logger);
         _followUps = new UnknownOutcomeFollowUps(account, _queue, _pump, shared.Metrics, shared.Time, _logger, RequestReconcile, _stop.Token,
             beforeQuery: RememberVenueId, onExhausted: original => _listLegs.TryRemove(original.ClientOrderId, out _));
@@ -81,27 +77,12 @@ public sealed partial class BinanceSpotAccountWorker
     internal bool TryEnqueue(VenueCommand command) => Volatile.Read(ref _stopped) == 0 && _queue.TryEnqueue(command);
 
     /// <summary>Asks for a reconciliation (coalesced with any already pending).</summary>
-    public void RequestReconcile(string reason)
-    {
-        lock (_gate)
-        {
-            if (!_reconcileReasons.Contains(reason)) _reconcileReasons.Add(reason);
-        }
-        _work.Release();
-    }
+    public void RequestReconcile(string reason) => _supervisor.RequestReconcile(reason);
 
-    internal void RequestCredentialRotation()
-    {
-        lock (_gate) _rotationRequested = true;
-        _work.Release();
-    }
+    internal void RequestCredentialRotation() => _supervisor.RequestCredentialRotation();
 
     /// <summary>Replaces the sessions (new connection, new subscription) and reconciles, e.g. when the stream went silent.</summary>
-    public void RequestResubscribe(string reason)
-    {
-        lock (_gate) _sessionReplacementReason ??= reason;
-        _work.Release();
-    }
+    public void RequestResubscribe(string reason) => _supervisor.RequestResubscribe(reason);
 
     // ---------------------------------------------------------------------------------------------------------------
     // Sessions
@@ -116,40 +97,8 @@ public sealed partial class BinanceSpotAccountWorker
             Volatile.Write(ref _sessions, sessions);
             _ready.TrySetResult(true);
 
-            var failures = 0;
-            while (!stop.IsCancellationRequested)
-            {
-                await _work.WaitAsync(stop).ConfigureAwait(false);
-                bool rotate;
-                string? replace;
-                string[] reasons;
-                lock (_gate)
-                {
-                    rotate = _rotationRequested;
-                    _rotationRequested = false;
-                    replace = _sessionReplacementReason;
-                    _sessionReplacementReason = null;
-                    reasons = [.. _reconcileReasons];
-                    _reconcileReasons.Clear();
-                }
-                if (rotate) await RotateAsync(stop).ConfigureAwait(false);
-                else if (replace is not null) await ReplaceSessionsAsync(null, replace, stop).ConfigureAwait(false);
-                if (reasons.Length == 0) continue;
-
-                var reason = string.Join("; ", reasons);
-                if (await ReconcileAsync(reason, stop).ConfigureAwait(false))
-                {
-                    failures = 0;
-                    continue;
-                }
-                // Failed: the account stays reconciling (new risk denied) and the attempt is repeated with backoff.
-                failures++;
-                var delay = TimeSpan.FromTicks(Math.Min(MaxReconcileRetryDelay.Ticks,
-                    _shared.Options.ReconcileRetryDelay.Ticks * (1L << Math.Min(failures - 1, 10))));
-                _logger.LogWarning("Account {Account}: reconciliation ({Reason}) failed {Failures} time(s); retrying in {Delay}", Account, reason, failures, delay);
-                await Task.Delay(delay, _shared.Time, stop).ConfigureAwait(false);
-                RequestReconcile(reason);
-            }
+            await _supervisor.ServeAsync(RotateAsync, (reason, token) => ReplaceSessionsAsync(null, reason, token), ReconcileAsync, stop)
+                .ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

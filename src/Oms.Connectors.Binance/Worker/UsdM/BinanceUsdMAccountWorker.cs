@@ -17,8 +17,6 @@ namespace Oms.Connectors.Binance.Worker.UsdM;
 /// </summary>
 public sealed partial class BinanceUsdMAccountWorker
 {
-    private static readonly TimeSpan MaxReconcileRetryDelay = TimeSpan.FromSeconds(30);
-
     private readonly BinanceUsdMWorkerShared _shared;
     private readonly ILogger _logger;
     private readonly AccountCommandQueue _queue;
@@ -26,17 +24,14 @@ public sealed partial class BinanceUsdMAccountWorker
     private readonly VenueEventPump _pump;
     private readonly StreamWatchdog _watchdog;
     private readonly BinanceReconciler _reconciler;
+    private readonly BinanceWorkerSupervisor _supervisor;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly UnknownOutcomeFollowUps _followUps;
-    private readonly SemaphoreSlim _work = new(0);
     private readonly Lock _gate = new();
-    private readonly List<string> _reconcileReasons = [];
     private readonly List<Task> _loops = [];
     private readonly List<Task> _retiring = [];
     private BinanceUsdMSessions? _sessions;
-    private bool _rotationRequested;
-    private string? _sessionReplacementReason;
     private int _stopped;
 
     internal BinanceUsdMAccountWorker(BinanceUsdMWorkerShared shared, AccountId account)
@@ -48,6 +43,7 @@ public sealed partial class BinanceUsdMAccountWorker
         _executor = new OrderedCommandExecutor(shared.Options.MaxInFlightPerAccount, HandleAsync, _logger);
         _pump = new VenueEventPump(account, shared.Sink, reason => RequestReconcile(reason), _logger, shared.Time);
         _watchdog = new StreamWatchdog(shared.Options.WatchdogSilence, shared.Time);
+        _supervisor = new BinanceWorkerSupervisor(account, "USD-M", shared.Options.ReconcileRetryDelay, shared.Time, _logger);
         _reconciler = new BinanceReconciler(account, "USD-M", shared.Reconciliation, shared.Metrics, _pump, _watchdog, _logger);
         // A place whose outcome is unknown may rest at the venue: the dead-man's switch covers its instrument.
         _followUps = new UnknownOutcomeFollowUps(account, _queue, _pump, shared.Metrics, shared.Time, _logger, RequestReconcile, _stop.Token,
@@ -96,27 +92,12 @@ public sealed partial class BinanceUsdMAccountWorker
     internal bool TryEnqueue(VenueCommand command) => Volatile.Read(ref _stopped) == 0 && _queue.TryEnqueue(command);
 
     /// <summary>Asks for a reconciliation (coalesced with any already pending).</summary>
-    public void RequestReconcile(string reason)
-    {
-        lock (_gate)
-        {
-            if (!_reconcileReasons.Contains(reason)) _reconcileReasons.Add(reason);
-        }
-        _work.Release();
-    }
+    public void RequestReconcile(string reason) => _supervisor.RequestReconcile(reason);
 
-    internal void RequestCredentialRotation()
-    {
-        lock (_gate) _rotationRequested = true;
-        _work.Release();
-    }
+    internal void RequestCredentialRotation() => _supervisor.RequestCredentialRotation();
 
     /// <summary>Replaces the sessions (new WebSocket API connection, new listenKey stream) and reconciles.</summary>
-    public void RequestResubscribe(string reason)
-    {
-        lock (_gate) _sessionReplacementReason ??= reason;
-        _work.Release();
-    }
+    public void RequestResubscribe(string reason) => _supervisor.RequestResubscribe(reason);
 
     // ---------------------------------------------------------------------------------------------------------------
     // Sessions
@@ -130,39 +111,8 @@ public sealed partial class BinanceUsdMAccountWorker
             Volatile.Write(ref _sessions, sessions);
             _ready.TrySetResult(true);
 
-            var failures = 0;
-            while (!stop.IsCancellationRequested)
-            {
-                await _work.WaitAsync(stop).ConfigureAwait(false);
-                bool rotate;
-                string? replace;
-                string[] reasons;
-                lock (_gate)
-                {
-                    rotate = _rotationRequested;
-                    _rotationRequested = false;
-                    replace = _sessionReplacementReason;
-                    _sessionReplacementReason = null;
-                    reasons = [.. _reconcileReasons];
-                    _reconcileReasons.Clear();
-                }
-                if (rotate) await ReplaceSessionsAsync(null, "credentials rotated", stop).ConfigureAwait(false);
-                else if (replace is not null) await ReplaceSessionsAsync(null, replace, stop).ConfigureAwait(false);
-                if (reasons.Length == 0) continue;
-
-                var reason = string.Join("; ", reasons);
-                if (await ReconcileAsync(reason, stop).ConfigureAwait(false))
-                {
-                    failures = 0;
-                    continue;
-                }
-                failures++;
-                var delay = TimeSpan.FromTicks(Math.Min(MaxReconcileRetryDelay.Ticks,
-                    _shared.Options.ReconcileRetryDelay.Ticks * (1L << Math.Min(failures - 1, 10))));
-                _logger.LogWarning("Account {Account}: USD-M reconciliation ({Reason}) failed {Failures} time(s); retrying in {Delay}", Account, reason, failures, delay);
-                await Task.Delay(delay, _shared.Time, stop).ConfigureAwait(false);
-                RequestReconcile(reason);
-            }
+            await _supervisor.ServeAsync(token => ReplaceSessionsAsync(null, "credentials rotated", token), (reason, token) => ReplaceSessionsAsync(null, reason, token), ReconcileAsync, stop)
+                .ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
