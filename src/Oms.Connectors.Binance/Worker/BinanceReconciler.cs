@@ -18,32 +18,20 @@ namespace Oms.Connectors.Binance.Worker;
 /// one signed read and marks the account reconciling only once the venue accepts it.
 /// </para>
 /// </summary>
-internal sealed class BinanceReconciler
+/// <param name="account">The account reconciled.</param>
+/// <param name="market">The market as the logs name it ("spot", "USD-M").</param>
+/// <param name="port">Where the account is marked reconciling and its view read.</param>
+/// <param name="metrics">The connector's metrics.</param>
+/// <param name="pump">The account's event delivery (flushed before a reconciliation ends).</param>
+/// <param name="watchdog">The stream watchdog (touched by a completed reconciliation).</param>
+/// <param name="logger">The worker's logger.</param>
+internal sealed class BinanceReconciler(AccountId account, string market, IAccountReconciliationPort port, ConnectorMetrics metrics, VenueEventPump pump,
+    StreamWatchdog watchdog, ILogger logger)
 {
-    private readonly AccountId _account;
-    private readonly string _market;
-    private readonly IAccountReconciliationPort _port;
-    private readonly ConnectorMetrics _metrics;
-    private readonly VenueEventPump _pump;
-    private readonly StreamWatchdog _watchdog;
-    private readonly ILogger _logger;
     private long _completed;
     private long _failures;
     private BinanceError? _lastError;
     private bool _keyRefused;
-
-    /// <summary>A reconciler for <paramref name="account"/> on <paramref name="market"/>, the market as the logs name it ("spot", "USD-M").</summary>
-    public BinanceReconciler(AccountId account, string market, IAccountReconciliationPort port, ConnectorMetrics metrics, VenueEventPump pump,
-        StreamWatchdog watchdog, ILogger logger)
-    {
-        _account = account;
-        _market = market;
-        _port = port;
-        _metrics = metrics;
-        _pump = pump;
-        _watchdog = watchdog;
-        _logger = logger;
-    }
 
     /// <summary>Completed reconciliations.</summary>
     public long Completed => Interlocked.Read(ref _completed);
@@ -64,7 +52,7 @@ internal sealed class BinanceReconciler
     public bool StepFailed(BinanceError error)
     {
         Volatile.Write(ref _lastError, error);
-        _logger.LogWarning("Account {Account}: {Market} reconciliation step failed: {Message}", _account, _market, error.Message);
+        logger.LogWarning("Account {Account}: {Market} reconciliation step failed: {Message}", account, market, error.Message);
         return false;
     }
 
@@ -86,25 +74,25 @@ internal sealed class BinanceReconciler
                 {
                     Volatile.Write(ref _lastError, refused);
                     Interlocked.Increment(ref _failures);
-                    _logger.LogWarning("Account {Account}: Binance {Market} still refuses its key ({Code}: {Message}); the reconciliation ({Reason}) waits for a key it accepts",
-                        _account, _market, refused.Code, refused.Reason, reason);
-                    _metrics.Reconciled(Venue.Binance, ReasonTag(reason), false, Stopwatch.GetElapsedTime(started));
+                    logger.LogWarning("Account {Account}: Binance {Market} still refuses its key ({Code}: {Message}); the reconciliation ({Reason}) waits for a key it accepts",
+                        account, market, refused.Code, refused.Reason, reason);
+                    metrics.Reconciled(Venue.Binance, ReasonTag(reason), false, Stopwatch.GetElapsedTime(started));
                     return false;
                 }
             }
 
-            await _port.BeginAsync(_account, reason, stop).ConfigureAwait(false);
+            await port.BeginAsync(account, reason, stop).ConfigureAwait(false);
             begun = true;
             Volatile.Write(ref _lastError, null);
             var ok = await steps(stop).ConfigureAwait(false);
             if (ok)
             {
-                await _pump.FlushAsync(stop).ConfigureAwait(false);
-                await _port.EndAsync(_account, stop).ConfigureAwait(false);
+                await pump.FlushAsync(stop).ConfigureAwait(false);
+                await port.EndAsync(account, stop).ConfigureAwait(false);
                 Volatile.Write(ref _keyRefused, false);
                 Interlocked.Increment(ref _completed);
-                _watchdog.Touch();
-                _logger.LogInformation("Account {Account}: reconciled with Binance {Market} ({Reason}) in {Elapsed:0.0} ms", _account, _market, reason,
+                watchdog.Touch();
+                logger.LogInformation("Account {Account}: reconciled with Binance {Market} ({Reason}) in {Elapsed:0.0} ms", account, market, reason,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             else
@@ -114,14 +102,14 @@ internal sealed class BinanceReconciler
                 {
                     Volatile.Write(ref _keyRefused, true);
                     // What was already read is delivered, then the reconciliation ends unfinished (see the class summary).
-                    await _pump.FlushAsync(stop).ConfigureAwait(false);
-                    await _port.EndAsync(_account, stop).ConfigureAwait(false);
-                    _logger.LogError("Account {Account}: Binance {Market} refused its key ({Code}: {Message}); the reconciliation ({Reason}) is ended unfinished, " +
+                    await pump.FlushAsync(stop).ConfigureAwait(false);
+                    await port.EndAsync(account, stop).ConfigureAwait(false);
+                    logger.LogError("Account {Account}: Binance {Market} refused its key ({Code}: {Message}); the reconciliation ({Reason}) is ended unfinished, " +
                         "its orders are sent and refused by the venue until the key is fixed, and reconciling is retried with backoff",
-                        _account, _market, error.Code, error.Reason, reason);
+                        account, market, error.Code, error.Reason, reason);
                 }
             }
-            _metrics.Reconciled(Venue.Binance, ReasonTag(reason), ok, Stopwatch.GetElapsedTime(started));
+            metrics.Reconciled(Venue.Binance, ReasonTag(reason), ok, Stopwatch.GetElapsedTime(started));
             return ok;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -130,10 +118,10 @@ internal sealed class BinanceReconciler
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Account {Account}: {Market} reconciliation ({Reason}) failed{State}", _account, _market, reason,
+            logger.LogError(ex, "Account {Account}: {Market} reconciliation ({Reason}) failed{State}", account, market, reason,
                 begun ? "; the account stays reconciling until a retry completes" : "");
             Interlocked.Increment(ref _failures);
-            _metrics.Reconciled(Venue.Binance, ReasonTag(reason), false, Stopwatch.GetElapsedTime(started));
+            metrics.Reconciled(Venue.Binance, ReasonTag(reason), false, Stopwatch.GetElapsedTime(started));
             return false;
         }
     }

@@ -214,7 +214,7 @@ public sealed partial class BinanceSpotAccountWorker
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                if (Volatile.Read(ref _sessions) is not { } sessions || sessions.Pool.OpenSessionCount == 0) continue;
+                if (_slot.Current is not { } sessions || sessions.Pool.OpenSessionCount == 0) continue;
                 if (!_watchdog.ShouldProbe(expectingEvents: true)) continue;
                 try
                 {

@@ -25,12 +25,10 @@ public sealed partial class BinanceSpotAccountWorker
     private readonly BinanceReconciler _reconciler;
     private readonly BinanceWorkerSupervisor _supervisor;
     private readonly CancellationTokenSource _stop = new();
-    private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly BinanceSessionSlot<BinanceSpotSessions> _slot = new();
     private readonly UnknownOutcomeFollowUps _followUps;
     private readonly Lock _gate = new();
     private readonly List<Task> _loops = [];
-    private readonly List<Task> _retiring = [];
-    private BinanceSpotSessions? _sessions;
     private int _stopped;
 
     internal BinanceSpotAccountWorker(BinanceSpotWorkerShared shared, AccountId account)
@@ -57,7 +55,7 @@ public sealed partial class BinanceSpotAccountWorker
     public long ReconcileFailures => _reconciler.Failures;
 
     /// <summary>The current session pool, once credentials were loaded (diagnostics and tests).</summary>
-    public BinanceWsApiSessionPool? Pool => Volatile.Read(ref _sessions)?.Pool;
+    public BinanceWsApiSessionPool? Pool => _slot.Current?.Pool;
 
     /// <summary>Commands queued and in flight.</summary>
     public int Backlog => _queue.Count + _executor.InFlight;
@@ -94,8 +92,7 @@ public sealed partial class BinanceSpotAccountWorker
         {
             var sessions = await OpenWithCredentialsAsync(stop).ConfigureAwait(false);
             if (sessions is null) return;
-            Volatile.Write(ref _sessions, sessions);
-            _ready.TrySetResult(true);
+            _slot.Opened(sessions);
 
             await _supervisor.ServeAsync(RotateAsync, (reason, token) => ReplaceSessionsAsync(null, reason, token), ReconcileAsync, stop)
                 .ConfigureAwait(false);
@@ -107,7 +104,7 @@ public sealed partial class BinanceSpotAccountWorker
         catch (Exception ex)
         {
             _logger.LogError(ex, "Account {Account}: the Binance spot session supervisor failed", Account);
-            _ready.TrySetResult(false);
+            _slot.Unavailable();
         }
     }
 
@@ -130,7 +127,7 @@ public sealed partial class BinanceSpotAccountWorker
             if (credentials is null)
             {
                 _logger.LogError("Account {Account}: no Binance API key is available for it; its orders are rejected without being sent", Account);
-                _ready.TrySetResult(false);
+                _slot.Unavailable();
                 return null;
             }
             return await OpenAsync(credentials, "start", stop).ConfigureAwait(false);
@@ -181,8 +178,7 @@ public sealed partial class BinanceSpotAccountWorker
     /// </summary>
     private async Task ReplaceSessionsAsync(BinanceCredentials? credentials, string reason, CancellationToken stop)
     {
-        var old = Volatile.Read(ref _sessions);
-        if (old is null) return;
+        if (_slot.Current is null) return;
         if (credentials is null)
         {
             try
@@ -198,28 +194,11 @@ public sealed partial class BinanceSpotAccountWorker
         }
         _logger.LogInformation("Account {Account}: replacing its Binance spot sessions ({Reason})", Account, reason);
         var fresh = await OpenAsync(credentials, reason, stop).ConfigureAwait(false);
-        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stop))
-        {
-            wait.CancelAfter(_shared.Context.Options.ConnectTimeout + _shared.Options.SessionWait);
-            try
-            {
-                await fresh.Pool.WaitForOpenSessionAsync(wait.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
-            {
-                _logger.LogWarning("Account {Account}: the new sessions are not open yet; switching anyway (REST covers the gap)", Account);
-            }
-        }
-        Volatile.Write(ref _sessions, fresh);
-        _shared.Metrics.Reconnected(Venue, reason);
         // Commands that took the old sessions before the switch finish on them (bounded): the old set closes after.
         var retireWait = _shared.Context.Options.MaxRateBudgetWait + _shared.Context.Options.WebSocketRequestTimeout * 2;
-        var retiring = old.RetireAsync(retireWait, _shared.Time, stop);
-        lock (_gate)
-        {
-            _retiring.RemoveAll(t => t.IsCompleted);
-            _retiring.Add(retiring);
-        }
+        await _slot.SwitchAsync(fresh, _shared.Context.Options.ConnectTimeout + _shared.Options.SessionWait, retireWait, _shared.Time, _logger, Account, "spot", stop)
+            .ConfigureAwait(false);
+        _shared.Metrics.Reconnected(Venue, reason);
     }
 
     private void OnPoolActivity(PoolActivityRecord record)
@@ -239,23 +218,7 @@ public sealed partial class BinanceSpotAccountWorker
     }
 
     /// <summary>The open sessions, once credentials are known (waiting up to the session wait for a first connection); null without credentials.</summary>
-    private async ValueTask<BinanceSpotSessions?> WaitReadyAsync(CancellationToken cancellationToken)
-    {
-        if (!await _ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false)) return null;
-        var sessions = Volatile.Read(ref _sessions)!;
-        if (sessions.Pool.OpenSessionCount > 0) return sessions;
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(_shared.Options.SessionWait);
-        try
-        {
-            await sessions.Pool.WaitForOpenSessionAsync(wait.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // No session yet: the call goes over REST.
-        }
-        return Volatile.Read(ref _sessions);
-    }
+    private ValueTask<BinanceSpotSessions?> WaitReadyAsync(CancellationToken cancellationToken) => _slot.WaitReadyAsync(_shared.Options.SessionWait, cancellationToken);
 
     /// <summary>Sends over the WebSocket API; when no session is open (nothing was sent) over REST instead.</summary>
     private static async ValueTask<BinanceResult<T>> SendAsync<T>(BinanceSpotSessions sessions,
@@ -318,11 +281,7 @@ public sealed partial class BinanceSpotAccountWorker
         catch (Exception ex) when (ex is OperationCanceledException)
         {
         }
-        _ready.TrySetResult(false);
-        Task[] retiring;
-        lock (_gate) retiring = [.. _retiring];
-        await Task.WhenAll(retiring).ConfigureAwait(false);
-        if (Interlocked.Exchange(ref _sessions, null) is { } sessions) await sessions.DisposeAsync().ConfigureAwait(false);
+        await _slot.CloseAsync().ConfigureAwait(false);
         await _pump.DisposeAsync().ConfigureAwait(false);
         _logger.LogInformation("Account {Account}: Binance spot sessions closed in this silo", Account);
     }

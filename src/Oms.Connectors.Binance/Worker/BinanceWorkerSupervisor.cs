@@ -9,31 +9,21 @@ namespace Oms.Connectors.Binance.Worker;
 /// after a backoff that doubles from the configured retry delay up to <see cref="MaxReconcileRetryDelay"/>; until one
 /// completes, the account's reconciling state is what <see cref="BinanceReconciler"/> left it in.
 /// </summary>
-internal sealed class BinanceWorkerSupervisor
+/// <param name="account">The account the worker serves.</param>
+/// <param name="market">The market as the logs name it.</param>
+/// <param name="retryDelay">The first wait before a failed reconciliation is tried again.</param>
+/// <param name="time">The clock the waits use.</param>
+/// <param name="logger">The worker's logger.</param>
+internal sealed class BinanceWorkerSupervisor(AccountId account, string market, TimeSpan retryDelay, TimeProvider time, ILogger logger)
 {
     /// <summary>The longest wait between two attempts of a failing reconciliation.</summary>
     public static readonly TimeSpan MaxReconcileRetryDelay = TimeSpan.FromSeconds(30);
 
-    private readonly AccountId _account;
-    private readonly string _market;
-    private readonly TimeSpan _retryDelay;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly SemaphoreSlim _work = new(0);
     private readonly Lock _gate = new();
     private readonly List<string> _reconcileReasons = [];
     private bool _rotationRequested;
     private string? _sessionReplacementReason;
-
-    /// <summary>The supervisor of <paramref name="account"/> on <paramref name="market"/> (as the logs name it), retrying after <paramref name="retryDelay"/> at first.</summary>
-    public BinanceWorkerSupervisor(AccountId account, string market, TimeSpan retryDelay, TimeProvider time, ILogger logger)
-    {
-        _account = account;
-        _market = market;
-        _retryDelay = retryDelay;
-        _time = time;
-        _logger = logger;
-    }
 
     /// <summary>Asks for a reconciliation (coalesced with any already pending).</summary>
     public void RequestReconcile(string reason)
@@ -90,10 +80,10 @@ internal sealed class BinanceWorkerSupervisor
                 continue;
             }
             failures++;
-            var delay = TimeSpan.FromTicks(Math.Min(MaxReconcileRetryDelay.Ticks, _retryDelay.Ticks * (1L << Math.Min(failures - 1, 10))));
-            _logger.LogWarning("Account {Account}: {Market} reconciliation ({Reason}) failed {Failures} time(s); retrying in {Delay}", _account, _market, reason,
+            var delay = TimeSpan.FromTicks(Math.Min(MaxReconcileRetryDelay.Ticks, retryDelay.Ticks * (1L << Math.Min(failures - 1, 10))));
+            logger.LogWarning("Account {Account}: {Market} reconciliation ({Reason}) failed {Failures} time(s); retrying in {Delay}", account, market, reason,
                 failures, delay);
-            await Task.Delay(delay, _time, stop).ConfigureAwait(false);
+            await Task.Delay(delay, time, stop).ConfigureAwait(false);
             RequestReconcile(reason);
         }
     }

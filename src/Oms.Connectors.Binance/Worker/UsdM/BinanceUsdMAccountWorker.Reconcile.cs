@@ -263,7 +263,7 @@ public sealed partial class BinanceUsdMAccountWorker
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                if (Volatile.Read(ref _sessions) is not { } sessions) continue;
+                if (_slot.Current is not { } sessions) continue;
                 if (!_watchdog.ShouldProbe(expectingEvents: true)) continue;
                 try
                 {
@@ -355,7 +355,7 @@ public sealed partial class BinanceUsdMAccountWorker
     {
         try
         {
-            if (!await _ready.Task.WaitAsync(stop).ConfigureAwait(false)) return;
+            if (!await _slot.Ready.WaitAsync(stop).ConfigureAwait(false)) return;
             var nextFull = DateTimeOffset.MinValue;
             while (!stop.IsCancellationRequested)
             {
@@ -419,7 +419,7 @@ public sealed partial class BinanceUsdMAccountWorker
 
     private async Task SetCountdownAsync(InstrumentId instrument, TimeSpan countdown, CancellationToken stop)
     {
-        if (Volatile.Read(ref _sessions) is not { } sessions) return;
+        if (_slot.Current is not { } sessions) return;
         var result = await sessions.Rest.SetCountdownCancelAllAsync(instrument, countdown, stop).ConfigureAwait(false);
         if (!result.Success)
         {

@@ -26,12 +26,10 @@ public sealed partial class BinanceUsdMAccountWorker
     private readonly BinanceReconciler _reconciler;
     private readonly BinanceWorkerSupervisor _supervisor;
     private readonly CancellationTokenSource _stop = new();
-    private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly BinanceSessionSlot<BinanceUsdMSessions> _slot = new();
     private readonly UnknownOutcomeFollowUps _followUps;
     private readonly Lock _gate = new();
     private readonly List<Task> _loops = [];
-    private readonly List<Task> _retiring = [];
-    private BinanceUsdMSessions? _sessions;
     private int _stopped;
 
     internal BinanceUsdMAccountWorker(BinanceUsdMWorkerShared shared, AccountId account)
@@ -65,10 +63,10 @@ public sealed partial class BinanceUsdMAccountWorker
     public long ReconcileFailures => _reconciler.Failures;
 
     /// <summary>The current session pool, once credentials were loaded (diagnostics and tests).</summary>
-    public BinanceWsApiSessionPool? Pool => Volatile.Read(ref _sessions)?.Pool;
+    public BinanceWsApiSessionPool? Pool => _slot.Current?.Pool;
 
     /// <summary>The listenKey the user-data stream uses now, if any (diagnostics and tests).</summary>
-    public string? ListenKey => Volatile.Read(ref _sessions)?.UserData.ListenKey;
+    public string? ListenKey => _slot.Current?.UserData.ListenKey;
 
     /// <summary>Commands queued and in flight.</summary>
     public int Backlog => _queue.Count + _executor.InFlight;
@@ -108,8 +106,7 @@ public sealed partial class BinanceUsdMAccountWorker
         {
             var sessions = await OpenWithCredentialsAsync(stop).ConfigureAwait(false);
             if (sessions is null) return;
-            Volatile.Write(ref _sessions, sessions);
-            _ready.TrySetResult(true);
+            _slot.Opened(sessions);
 
             await _supervisor.ServeAsync(token => ReplaceSessionsAsync(null, "credentials rotated", token), (reason, token) => ReplaceSessionsAsync(null, reason, token), ReconcileAsync, stop)
                 .ConfigureAwait(false);
@@ -121,7 +118,7 @@ public sealed partial class BinanceUsdMAccountWorker
         catch (Exception ex)
         {
             _logger.LogError(ex, "Account {Account}: the Binance USD-M session supervisor failed", Account);
-            _ready.TrySetResult(false);
+            _slot.Unavailable();
         }
     }
 
@@ -143,7 +140,7 @@ public sealed partial class BinanceUsdMAccountWorker
             if (credentials is null)
             {
                 _logger.LogError("Account {Account}: no Binance API key is available for it; its USD-M orders are rejected without being sent", Account);
-                _ready.TrySetResult(false);
+                _slot.Unavailable();
                 return null;
             }
             return Open(credentials, "start");
@@ -163,8 +160,7 @@ public sealed partial class BinanceUsdMAccountWorker
     /// <summary>Make-before-break: opens new sessions, waits for them (bounded), switches commands over and closes the old ones.</summary>
     private async Task ReplaceSessionsAsync(BinanceCredentials? credentials, string reason, CancellationToken stop)
     {
-        var old = Volatile.Read(ref _sessions);
-        if (old is null) return;
+        if (_slot.Current is null) return;
         try
         {
             credentials ??= await _shared.Credentials.GetAsync(Account, stop).ConfigureAwait(false);
@@ -181,28 +177,11 @@ public sealed partial class BinanceUsdMAccountWorker
         }
         _logger.LogInformation("Account {Account}: replacing its Binance USD-M sessions ({Reason})", Account, reason);
         var fresh = Open(credentials, reason);
-        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stop))
-        {
-            wait.CancelAfter(_shared.Context.Options.ConnectTimeout + _shared.Options.SessionWait);
-            try
-            {
-                await fresh.Pool.WaitForOpenSessionAsync(wait.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
-            {
-                _logger.LogWarning("Account {Account}: the new USD-M sessions are not open yet; switching anyway (REST covers the gap)", Account);
-            }
-        }
-        Volatile.Write(ref _sessions, fresh);
-        _shared.Metrics.Reconnected(Venue, reason);
         // Commands that took the old sessions before the switch finish on them (bounded): the old set closes after.
         var retireWait = _shared.Context.Options.MaxRateBudgetWait + _shared.Context.Options.WebSocketRequestTimeout * 2;
-        var retiring = old.RetireAsync(retireWait, _shared.Time, stop);
-        lock (_gate)
-        {
-            _retiring.RemoveAll(t => t.IsCompleted);
-            _retiring.Add(retiring);
-        }
+        await _slot.SwitchAsync(fresh, _shared.Context.Options.ConnectTimeout + _shared.Options.SessionWait, retireWait, _shared.Time, _logger, Account, "USD-M", stop)
+            .ConfigureAwait(false);
+        _shared.Metrics.Reconnected(Venue, reason);
     }
 
     private void OnActivity(PoolActivityRecord record)
@@ -222,24 +201,7 @@ public sealed partial class BinanceUsdMAccountWorker
     }
 
     /// <summary>The open sessions, once credentials are known (waiting up to the session wait for a first connection); null without credentials.</summary>
-    private async ValueTask<BinanceUsdMSessions?> WaitReadyAsync(CancellationToken cancellationToken)
-    {
-        if (!await _ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false)) return null;
-        var sessions = Volatile.Read(ref _sessions);
-        if (sessions is null) return null;
-        if (sessions.Pool.OpenSessionCount > 0) return sessions;
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(_shared.Options.SessionWait);
-        try
-        {
-            await sessions.Pool.WaitForOpenSessionAsync(wait.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // No session yet: the call goes over REST.
-        }
-        return Volatile.Read(ref _sessions);
-    }
+    private ValueTask<BinanceUsdMSessions?> WaitReadyAsync(CancellationToken cancellationToken) => _slot.WaitReadyAsync(_shared.Options.SessionWait, cancellationToken);
 
     /// <summary>Sends over the WebSocket API; when no session is open (nothing was sent) over REST instead.</summary>
     private static async ValueTask<BinanceResult<T>> SendAsync<T>(BinanceUsdMSessions sessions,
@@ -299,11 +261,7 @@ public sealed partial class BinanceUsdMAccountWorker
         catch (Exception ex) when (ex is OperationCanceledException)
         {
         }
-        _ready.TrySetResult(false);
-        Task[] retiring;
-        lock (_gate) retiring = [.. _retiring];
-        await Task.WhenAll(retiring).ConfigureAwait(false);
-        if (Interlocked.Exchange(ref _sessions, null) is { } sessions) await sessions.DisposeAsync().ConfigureAwait(false);
+        await _slot.CloseAsync().ConfigureAwait(false);
         await _pump.DisposeAsync().ConfigureAwait(false);
         _logger.LogInformation("Account {Account}: Binance USD-M sessions closed in this silo", Account);
     }
