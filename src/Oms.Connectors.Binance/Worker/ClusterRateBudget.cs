@@ -280,6 +280,13 @@ public sealed class ClusterRateBudget : IRateBudget, IAsyncDisposable
                     {
                         _logger.LogDebug(ex, "Reporting the usage of {Scope} to the cluster budget failed; the next report carries it", report.Scope);
                     }
+                    catch (Exception ex)
+                    {
+                        // Stopping: the silo may already be leaving the cluster (SiloUnavailableException and the like).
+                        // The budget grain re-learns usage from the next holder's reports, so this one is dropped.
+                        _logger.LogDebug(ex, "Dropped the last usage report of {Scope} while stopping", report.Scope);
+                        return;
+                    }
                 }
             }
         }
