@@ -256,34 +256,10 @@ public sealed partial class BinanceSpotAccountWorker
     internal async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
-        _queue.Complete();
-        Task commandLoop;
         Task[] loops;
-        lock (_gate)
-        {
-            commandLoop = _loops[0];
-            loops = [.. _loops];
-        }
-        try
-        {
-            await commandLoop.WaitAsync(_shared.Options.DetachDrainTimeout, _shared.Time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            _logger.LogWarning("Account {Account}: {Backlog} commands were still queued or in flight when its sessions closed", Account, Backlog);
-        }
-        await _pump.StopAsync(_shared.Options.DetachDrainTimeout).ConfigureAwait(false);
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await Task.WhenAll(loops).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException)
-        {
-        }
-        await _slot.CloseAsync().ConfigureAwait(false);
-        await _pump.DisposeAsync().ConfigureAwait(false);
-        _logger.LogInformation("Account {Account}: Binance spot sessions closed in this silo", Account);
+        lock (_gate) loops = [.. _loops];
+        await BinanceWorkerShutdown.RunAsync(_queue, loops, _pump, _stop, _slot, _shared.Options.DetachDrainTimeout, _shared.Time, () => Backlog, _logger, Account,
+            "spot").ConfigureAwait(false);
     }
 
     /// <summary>Receives the user-data stream of one pool.</summary>
