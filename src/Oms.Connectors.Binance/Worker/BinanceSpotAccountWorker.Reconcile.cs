@@ -201,84 +201,31 @@ public sealed partial class BinanceSpotAccountWorker
 
     private bool Failed(BinanceError error) => _reconciler.StepFailed(error);
 
-    /// <summary>
-    /// The watchdog: while the account has open orders and nothing arrived on the stream for the configured silence,
-    /// compares the venue's open orders with the OMS's. When they disagree (an order filled or closed without an event,
-    /// checked twice a second apart so an event in transit is not mistaken for a loss) the stream is replaced and the
-    /// account reconciled; otherwise the silence was just a quiet market.
-    /// </summary>
-    private async Task WatchAsync(CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(_shared.Options.WatchdogInterval, _shared.Time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
-            {
-                if (_slot.Current is not { } sessions || sessions.Pool.OpenSessionCount == 0) continue;
-                if (!_watchdog.ShouldProbe(expectingEvents: true)) continue;
-                try
-                {
-                    var verdict = await ProbeAsync(sessions, stop).ConfigureAwait(false);
-                    if (verdict == ProbeVerdict.OutOfStep)
-                    {
-                        await Task.Delay(TimeSpan.FromSeconds(1), _shared.Time, stop).ConfigureAwait(false);
-                        verdict = await ProbeAsync(sessions, stop).ConfigureAwait(false);
-                    }
-                    _shared.Metrics.WatchdogProbe(Venue, verdict.ToString());
-                    switch (verdict)
-                    {
-                        case ProbeVerdict.OutOfStep:
-                            _logger.LogWarning("Account {Account}: the user-data stream was silent for {Silence} and missed changes; resubscribing and reconciling",
-                                Account, _watchdog.Silence);
-                            RequestResubscribe("silent stream");
-                            RequestReconcile("silent stream");
-                            _watchdog.Touch();
-                            break;
-                        case ProbeVerdict.InStep or ProbeVerdict.NothingOpen:
-                            _watchdog.Touch();
-                            break;
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    _logger.LogWarning(ex, "Account {Account}: the stream watchdog probe failed", Account);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    /// <summary>The silent-stream watchdog (<see cref="BinanceStreamWatch"/>), probing while a WebSocket API session is open.</summary>
+    private Task WatchAsync(CancellationToken stop) =>
+        BinanceStreamWatch.RunAsync<BinanceSpotSessions>(_slot, sessions => sessions.Pool.OpenSessionCount > 0, ProbeAsync, _watchdog,
+            _shared.Options.WatchdogInterval, _shared.Time, _shared.Metrics, _logger, Account, "spot", RequestResubscribe, RequestReconcile, stop);
 
-    private enum ProbeVerdict
-    {
-        NothingOpen = 1,
-        InStep = 2,
-        OutOfStep = 3,
-        Failed = 4,
-    }
-
-    private async Task<ProbeVerdict> ProbeAsync(BinanceSpotSessions sessions, CancellationToken stop)
+    private async Task<BinanceProbeVerdict> ProbeAsync(BinanceSpotSessions sessions, CancellationToken stop)
     {
         var view = await _shared.Reconciliation.GetViewAsync(Account, stop).ConfigureAwait(false);
         var mine = view.OpenOrders.Where(o => IsMine(o.Instrument) && o.Status != OrderStatus.PendingNew).ToArray();
-        if (mine.Length == 0) return ProbeVerdict.NothingOpen;
+        if (mine.Length == 0) return BinanceProbeVerdict.NothingOpen;
         // Per instrument (weight 6 each) while that is cheaper than the all-symbols list (weight 80).
         var instruments = mine.Select(o => o.Instrument).Distinct().ToArray();
         var venueOpen = new List<OrderReport>();
         foreach (var instrument in instruments.Length * 6 < 80 ? instruments.Select(i => (InstrumentId?)i) : [null])
         {
             var open = await SendAsync(sessions, ws => ws.GetOpenOrdersAsync(instrument, stop), rest => rest.GetOpenOrdersAsync(instrument, stop)).ConfigureAwait(false);
-            if (!open.TryGetValue(out var reports)) return ProbeVerdict.Failed;
+            if (!open.TryGetValue(out var reports)) return BinanceProbeVerdict.Failed;
             venueOpen.AddRange(reports);
         }
         var byId = venueOpen.ToDictionary(r => r.ClientOrderId);
         foreach (var order in mine)
         {
-            if (!byId.TryGetValue(order.ClientOrderId, out var report)) return ProbeVerdict.OutOfStep;
-            if (report.ExecutedQuantity is { } executed && executed != order.FilledQuantity) return ProbeVerdict.OutOfStep;
+            if (!byId.TryGetValue(order.ClientOrderId, out var report)) return BinanceProbeVerdict.OutOfStep;
+            if (report.ExecutedQuantity is { } executed && executed != order.FilledQuantity) return BinanceProbeVerdict.OutOfStep;
         }
-        return ProbeVerdict.InStep;
+        return BinanceProbeVerdict.InStep;
     }
 }

@@ -251,70 +251,18 @@ public sealed partial class BinanceUsdMAccountWorker
     // ---------------------------------------------------------------------------------------------------------------
     // Watchdog
 
-    /// <summary>
-    /// While the account has open orders and nothing arrived on the stream for the configured silence, compares the
-    /// venue's open orders with the OMS's (twice, a second apart); when they disagree the sessions (and listenKey
-    /// stream) are replaced and the account reconciled.
-    /// </summary>
-    private async Task WatchAsync(CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(_shared.Options.WatchdogInterval, _shared.Time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
-            {
-                if (_slot.Current is not { } sessions) continue;
-                if (!_watchdog.ShouldProbe(expectingEvents: true)) continue;
-                try
-                {
-                    var verdict = await ProbeAsync(sessions, stop).ConfigureAwait(false);
-                    if (verdict == ProbeVerdict.OutOfStep)
-                    {
-                        await Task.Delay(TimeSpan.FromSeconds(1), _shared.Time, stop).ConfigureAwait(false);
-                        verdict = await ProbeAsync(sessions, stop).ConfigureAwait(false);
-                    }
-                    _shared.Metrics.WatchdogProbe(Venue, verdict.ToString());
-                    switch (verdict)
-                    {
-                        case ProbeVerdict.OutOfStep:
-                            _logger.LogWarning("Account {Account}: the USD-M user-data stream was silent for {Silence} and missed changes; resubscribing and reconciling",
-                                Account, _watchdog.Silence);
-                            RequestResubscribe("silent stream");
-                            RequestReconcile("silent stream");
-                            _watchdog.Touch();
-                            break;
-                        case ProbeVerdict.InStep or ProbeVerdict.NothingOpen:
-                            _watchdog.Touch();
-                            break;
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    _logger.LogWarning(ex, "Account {Account}: the USD-M stream watchdog probe failed", Account);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    /// <summary>The silent-stream watchdog (<see cref="BinanceStreamWatch"/>): a disagreement replaces the sessions (and listenKey stream) and reconciles.</summary>
+    private Task WatchAsync(CancellationToken stop) =>
+        BinanceStreamWatch.RunAsync<BinanceUsdMSessions>(_slot, static _ => true, ProbeAsync, _watchdog,
+            _shared.Options.WatchdogInterval, _shared.Time, _shared.Metrics, _logger, Account, "USD-M", RequestResubscribe, RequestReconcile, stop);
 
-    private enum ProbeVerdict
-    {
-        NothingOpen = 1,
-        InStep = 2,
-        OutOfStep = 3,
-        Failed = 4,
-    }
-
-    private async Task<ProbeVerdict> ProbeAsync(BinanceUsdMSessions sessions, CancellationToken stop)
+    private async Task<BinanceProbeVerdict> ProbeAsync(BinanceUsdMSessions sessions, CancellationToken stop)
     {
         var view = await _shared.Reconciliation.GetViewAsync(Account, stop).ConfigureAwait(false);
         var mine = view.OpenOrders.Where(o => IsMine(o.Instrument) && o.Status != OrderStatus.PendingNew).ToArray();
-        if (mine.Length == 0) return ProbeVerdict.NothingOpen;
+        if (mine.Length == 0) return BinanceProbeVerdict.NothingOpen;
         var (venueOpen, venueOpenAlgo, error) = await ListOpenAsync(sessions, view, stop).ConfigureAwait(false);
-        if (error is not null) return ProbeVerdict.Failed;
+        if (error is not null) return BinanceProbeVerdict.Failed;
         var byId = new Dictionary<ClientOrderId, decimal?>();
         foreach (var report in venueOpen)
         {
@@ -324,10 +272,10 @@ public sealed partial class BinanceUsdMAccountWorker
         foreach (var algo in venueOpenAlgo) byId[algo.ClientOrderId] = 0m;
         foreach (var order in mine)
         {
-            if (!byId.TryGetValue(order.ClientOrderId, out var executed)) return ProbeVerdict.OutOfStep;
-            if (executed is { } filled && filled != order.FilledQuantity) return ProbeVerdict.OutOfStep;
+            if (!byId.TryGetValue(order.ClientOrderId, out var executed)) return BinanceProbeVerdict.OutOfStep;
+            if (executed is { } filled && filled != order.FilledQuantity) return BinanceProbeVerdict.OutOfStep;
         }
-        return ProbeVerdict.InStep;
+        return BinanceProbeVerdict.InStep;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
