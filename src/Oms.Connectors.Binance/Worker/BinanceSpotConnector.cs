@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Oms.Connectors.Hosting;
 
@@ -11,11 +10,7 @@ namespace Oms.Connectors.Binance.Worker;
 /// </summary>
 public sealed class BinanceSpotConnector : IVenueConnector, IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<AccountId, BinanceSpotAccountWorker> _workers = new();
-    private readonly HashSet<Task> _stopping = [];
-    private readonly Lock _gate = new();
-    private readonly ILogger _logger;
-    private bool _disposed;
+    private readonly BinanceWorkerRegistry<BinanceSpotAccountWorker> _workers;
 
     public BinanceSpotConnector(BinanceApiContext context, HttpClient http, IBinanceCredentialSource credentials, IVenueEventSink sink,
         IAccountReconciliationPort reconciliation, ConnectorMetrics metrics, BinanceSpotWorkerOptions options)
@@ -24,7 +19,9 @@ public sealed class BinanceSpotConnector : IVenueConnector, IAsyncDisposable
         var problems = options.Validate();
         if (problems.Count > 0) throw new ArgumentException($"invalid Binance spot worker options: {string.Join("; ", problems)}", nameof(options));
         Shared = new BinanceSpotWorkerShared(context, http, credentials, sink, reconciliation, metrics, options);
-        _logger = context.LoggerFactory.CreateLogger<BinanceSpotConnector>();
+        _workers = new BinanceWorkerRegistry<BinanceSpotAccountWorker>("spot", options.QueueCapacity, context.LoggerFactory.CreateLogger<BinanceSpotConnector>(),
+            account => new BinanceSpotAccountWorker(Shared, account), static worker => worker.Start(), static worker => worker.StopAsync(),
+            static (worker, command) => worker.TryEnqueue(command));
         credentials.Rotated += OnRotated;
     }
 
@@ -35,26 +32,20 @@ public sealed class BinanceSpotConnector : IVenueConnector, IAsyncDisposable
     public MarketType Market => MarketType.Spot;
 
     /// <summary>Accounts whose sessions run in this silo.</summary>
-    public IReadOnlyCollection<AccountId> Accounts => _workers.Keys.ToArray();
+    public IReadOnlyCollection<AccountId> Accounts => _workers.Accounts;
 
     /// <summary>The worker of an attached account (diagnostics and tests), or null.</summary>
-    public BinanceSpotAccountWorker? GetWorker(AccountId account) => _workers.TryGetValue(account, out var worker) ? worker : null;
+    public BinanceSpotAccountWorker? GetWorker(AccountId account) => _workers.Get(account);
 
     public Task AttachAsync(AccountId account, CancellationToken cancellationToken)
     {
-        GetOrStart(account);
+        _workers.GetOrStart(account);
         return Task.CompletedTask;
     }
 
     public Task DetachAsync(AccountId account, CancellationToken cancellationToken)
     {
-        BinanceSpotAccountWorker? worker;
-        lock (_gate)
-        {
-            if (!_workers.TryRemove(account, out worker)) return Task.CompletedTask;
-        }
-        _logger.LogInformation("Account {Account}: detaching its Binance spot sessions from this silo", account);
-        Track(worker.StopAsync());
+        _workers.Detach(account);
         return Task.CompletedTask;
     }
 
@@ -63,60 +54,16 @@ public sealed class BinanceSpotConnector : IVenueConnector, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(command);
         // Routed inside the account grain's call: its span is current, and the venue calls made for it join that trace.
         Shared.CommandContexts.Remember(command);
-        var worker = GetOrStart(command.Account);
-        if (worker is null)
-        {
-            return ValueTask.FromResult(RouteResult.Refused(DenialCode.VenueUnavailable, "the Binance spot connector is stopping"));
-        }
-        return ValueTask.FromResult(worker.TryEnqueue(command)
-            ? RouteResult.Queued
-            : RouteResult.Refused(DenialCode.VenueUnavailable,
-                $"the Binance spot command queue of account {command.Account} is full ({Shared.Options.QueueCapacity} waiting); nothing was sent"));
+        return ValueTask.FromResult(_workers.Route(command));
     }
 
-    private BinanceSpotAccountWorker? GetOrStart(AccountId account)
-    {
-        if (_workers.TryGetValue(account, out var existing)) return existing;
-        lock (_gate)
-        {
-            if (_disposed) return null;
-            if (_workers.TryGetValue(account, out existing)) return existing;
-            var worker = new BinanceSpotAccountWorker(Shared, account);
-            _workers[account] = worker;
-            _logger.LogInformation("Account {Account}: starting its Binance spot sessions in this silo", account);
-            worker.Start();
-            return worker;
-        }
-    }
-
-    private void OnRotated(AccountId account)
-    {
-        if (_workers.TryGetValue(account, out var worker)) worker.RequestCredentialRotation();
-    }
-
-    private void Track(Task task)
-    {
-        lock (_gate) _stopping.Add(task);
-        _ = task.ContinueWith(t =>
-        {
-            lock (_gate) _stopping.Remove(t);
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
+    private void OnRotated(AccountId account) => _workers.Get(account)?.RequestCredentialRotation();
 
     public async ValueTask DisposeAsync()
     {
-        Task[] stops;
-        lock (_gate)
-        {
-            if (_disposed) return;
-            _disposed = true;
-            var workers = _workers.Values.ToArray();
-            _workers.Clear();
-            foreach (var worker in workers) _stopping.Add(worker.StopAsync());
-            stops = [.. _stopping];
-        }
+        var stopping = _workers.StopAllAsync();
         Shared.Credentials.Rotated -= OnRotated;
-        await Task.WhenAll(stops).ConfigureAwait(false);
+        await stopping.ConfigureAwait(false);
     }
 }
 

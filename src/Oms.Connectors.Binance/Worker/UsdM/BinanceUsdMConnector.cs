@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Oms.Connectors.Hosting;
 
@@ -12,11 +11,7 @@ namespace Oms.Connectors.Binance.Worker.UsdM;
 /// </summary>
 public sealed partial class BinanceUsdMConnector : IVenueConnector, IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<AccountId, BinanceUsdMAccountWorker> _workers = new();
-    private readonly HashSet<Task> _stopping = [];
-    private readonly Lock _gate = new();
-    private readonly ILogger _logger;
-    private bool _disposed;
+    private readonly BinanceWorkerRegistry<BinanceUsdMAccountWorker> _workers;
 
     public BinanceUsdMConnector(BinanceApiContext context, HttpClient http, IBinanceCredentialSource credentials, IVenueEventSink sink,
         IAccountReconciliationPort reconciliation, ConnectorMetrics metrics, BinanceSpotWorkerOptions options, BinanceUsdMWorkerOptions usdM)
@@ -25,7 +20,9 @@ public sealed partial class BinanceUsdMConnector : IVenueConnector, IAsyncDispos
         var problems = options.Validate().Concat(usdM.Validate()).ToList();
         if (problems.Count > 0) throw new ArgumentException($"invalid Binance USD-M worker options: {string.Join("; ", problems)}", nameof(options));
         Shared = new BinanceUsdMWorkerShared(context, http, credentials, sink, reconciliation, metrics, options, usdM);
-        _logger = context.LoggerFactory.CreateLogger<BinanceUsdMConnector>();
+        _workers = new BinanceWorkerRegistry<BinanceUsdMAccountWorker>("USD-M", options.QueueCapacity, context.LoggerFactory.CreateLogger<BinanceUsdMConnector>(),
+            account => new BinanceUsdMAccountWorker(Shared, account), static worker => worker.Start(), static worker => worker.StopAsync(),
+            static (worker, command) => worker.TryEnqueue(command));
         credentials.Rotated += OnRotated;
     }
 
@@ -36,26 +33,20 @@ public sealed partial class BinanceUsdMConnector : IVenueConnector, IAsyncDispos
     public MarketType Market => MarketType.UsdMFutures;
 
     /// <summary>Accounts whose sessions run in this silo.</summary>
-    public IReadOnlyCollection<AccountId> Accounts => _workers.Keys.ToArray();
+    public IReadOnlyCollection<AccountId> Accounts => _workers.Accounts;
 
     /// <summary>The worker of an attached account (diagnostics and tests), or null.</summary>
-    public BinanceUsdMAccountWorker? GetWorker(AccountId account) => _workers.TryGetValue(account, out var worker) ? worker : null;
+    public BinanceUsdMAccountWorker? GetWorker(AccountId account) => _workers.Get(account);
 
     public Task AttachAsync(AccountId account, CancellationToken cancellationToken)
     {
-        GetOrStart(account);
+        _workers.GetOrStart(account);
         return Task.CompletedTask;
     }
 
     public Task DetachAsync(AccountId account, CancellationToken cancellationToken)
     {
-        BinanceUsdMAccountWorker? worker;
-        lock (_gate)
-        {
-            if (!_workers.TryRemove(account, out worker)) return Task.CompletedTask;
-        }
-        _logger.LogInformation("Account {Account}: detaching its Binance USD-M sessions from this silo", account);
-        Track(worker.StopAsync());
+        _workers.Detach(account);
         return Task.CompletedTask;
     }
 
@@ -64,60 +55,16 @@ public sealed partial class BinanceUsdMConnector : IVenueConnector, IAsyncDispos
         ArgumentNullException.ThrowIfNull(command);
         // Routed inside the account grain's call: its span is current, and the venue calls made for it join that trace.
         Shared.CommandContexts.Remember(command);
-        var worker = GetOrStart(command.Account);
-        if (worker is null)
-        {
-            return ValueTask.FromResult(RouteResult.Refused(DenialCode.VenueUnavailable, "the Binance USD-M connector is stopping"));
-        }
-        return ValueTask.FromResult(worker.TryEnqueue(command)
-            ? RouteResult.Queued
-            : RouteResult.Refused(DenialCode.VenueUnavailable,
-                $"the Binance USD-M command queue of account {command.Account} is full ({Shared.Options.QueueCapacity} waiting); nothing was sent"));
+        return ValueTask.FromResult(_workers.Route(command));
     }
 
-    private BinanceUsdMAccountWorker? GetOrStart(AccountId account)
-    {
-        if (_workers.TryGetValue(account, out var existing)) return existing;
-        lock (_gate)
-        {
-            if (_disposed) return null;
-            if (_workers.TryGetValue(account, out existing)) return existing;
-            var worker = new BinanceUsdMAccountWorker(Shared, account);
-            _workers[account] = worker;
-            _logger.LogInformation("Account {Account}: starting its Binance USD-M sessions in this silo", account);
-            worker.Start();
-            return worker;
-        }
-    }
-
-    private void OnRotated(AccountId account)
-    {
-        if (_workers.TryGetValue(account, out var worker)) worker.RequestCredentialRotation();
-    }
-
-    private void Track(Task task)
-    {
-        lock (_gate) _stopping.Add(task);
-        _ = task.ContinueWith(t =>
-        {
-            lock (_gate) _stopping.Remove(t);
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
+    private void OnRotated(AccountId account) => _workers.Get(account)?.RequestCredentialRotation();
 
     public async ValueTask DisposeAsync()
     {
-        Task[] stops;
-        lock (_gate)
-        {
-            if (_disposed) return;
-            _disposed = true;
-            var workers = _workers.Values.ToArray();
-            _workers.Clear();
-            foreach (var worker in workers) _stopping.Add(worker.StopAsync());
-            stops = [.. _stopping];
-        }
+        var stopping = _workers.StopAllAsync();
         Shared.Credentials.Rotated -= OnRotated;
-        await Task.WhenAll(stops).ConfigureAwait(false);
+        await stopping.ConfigureAwait(false);
     }
 }
 
