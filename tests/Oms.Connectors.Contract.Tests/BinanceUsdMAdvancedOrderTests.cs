@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Oms.Connectors.Binance.Worker.UsdM;
 using Oms.Connectors.Contract.Tests.Infrastructure;
-using Oms.Silo.Venues;
 using Sim = Oms.Simulator.Engine;
 
 namespace Oms.Connectors.Contract.Tests;
@@ -440,13 +439,25 @@ public sealed class BinanceUsdMAdvancedOrderTests(UsdMAdvancedOrderFixture oms, 
         Assert.Equal(Sim.OrderStatus.Filled, placed.Status);
     }
 
-    /// <summary>Moves the USD-M last price (a trade prints there, triggers are evaluated), pins the mark to it and gives it to the OMS.</summary>
-    private Task SetPriceAsync(decimal price)
+    /// <summary>
+    /// Moves the USD-M last price (a trade prints there, triggers are evaluated) and pins the mark to it, then waits
+    /// (bounded) until the OMS's reference price — the mark from the venue's stream — is that price. The stream is
+    /// ordered, so once the OMS shows this mark no older one is still on its way: without the wait, the previous
+    /// step's mark (below a new bracket's stop) could arrive after the bracket was placed, and the OMS would rightly
+    /// send the stop as a market order for a level it believed crossed.
+    /// </summary>
+    private async Task SetPriceAsync(decimal price)
     {
         Engine(Exchange.SetPrice(Sim.MarketKind.UsdM, Symbol, price));
         Engine(Exchange.SetMarkPrice(Symbol, price));
-        oms.Services.GetRequiredService<InMemoryReferencePriceSource>().SetPrice(Btc, price);
-        return Task.CompletedTask;
+        var prices = oms.Services.GetRequiredService<Oms.Connectors.Abstractions.IReferencePriceSource>();
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 20;
+        while (prices.TryGetPrice(Btc) != price)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+                throw new Xunit.Sdk.XunitException($"the OMS's reference price of {Btc} did not become {price} within 20 s (it is {prices.TryGetPrice(Btc)?.ToString() ?? "unknown"})");
+            await Task.Delay(5);
+        }
     }
 
     private static T Engine<T>(Sim.EngineResult<T> result) =>
